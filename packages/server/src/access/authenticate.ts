@@ -1,0 +1,43 @@
+import type { FastifyRequest } from 'fastify';
+import { errors } from '../errors.js';
+import type { Clock } from '../shared/clock.js';
+import type { Store } from '../store/database.js';
+import type { Principal } from './principal.js';
+import { hashToken } from './tokens.js';
+
+/** How stale `last_used_at` may get before a request refreshes it (saves a write per request). */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** Finds the member holding `token`, or undefined when the token is unknown or revoked. */
+export async function findPrincipalByToken(store: Store, clock: Clock, token: string): Promise<Principal | undefined> {
+  const row = await store.db
+    .selectFrom('api_tokens')
+    .innerJoin('members', 'members.id', 'api_tokens.member_id')
+    .select(['api_tokens.id as token_id', 'api_tokens.last_used_at', 'members.id', 'members.workspace_id', 'members.name', 'members.email', 'members.admin'])
+    .where('api_tokens.token_hash', '=', hashToken(token))
+    .where('api_tokens.revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const now = clock.now();
+  if (row.last_used_at === null || now - row.last_used_at > LAST_USED_RESOLUTION_MS) {
+    await store.db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.token_id).execute();
+  }
+  return { memberId: row.id, workspaceId: row.workspace_id, name: row.name, email: row.email, admin: row.admin === 1 };
+}
+
+/** A preHandler that requires `Authorization: Bearer <token>` and sets `request.principal`. */
+export function authenticate(store: Store, clock: Clock) {
+  return async (request: FastifyRequest): Promise<void> => {
+    const header = request.headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer\s+(\S{1,512})\s*$/i.exec(header) : null;
+    if (!match) throw errors.unauthorized();
+    const principal = await findPrincipalByToken(store, clock, match[1]!);
+    if (!principal) throw errors.unauthorized();
+    request.principal = principal;
+  };
+}
+
+/** Throws 403 unless the caller is an administrator; configuration is for administrators. */
+export function requireAdmin(request: FastifyRequest): void {
+  if (!request.principal.admin) throw errors.forbidden('This action needs an administrator');
+}

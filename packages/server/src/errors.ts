@@ -1,0 +1,92 @@
+/**
+ * The catalogue of every error Hookreach answers with. Each has a stable code that clients may
+ * match on, and one HTTP status; `http/error-handler.ts` turns them into the shared JSON shape
+ * `{"error": {"code", "message", "details"?}}`.
+ */
+
+/** One field-level problem, with a path such as `parameters[1].name`. */
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/** An error from the catalogue. */
+export class HookreachError extends Error {
+  constructor(
+    readonly code: string,
+    readonly statusCode: number,
+    message: string,
+    readonly details?: unknown[],
+  ) {
+    super(message);
+    this.name = 'HookreachError';
+  }
+}
+
+type Factory<A extends unknown[]> = ((...args: A) => HookreachError) & { code: string; statusCode: number };
+
+function define<A extends unknown[]>(
+  code: string,
+  statusCode: number,
+  message: (...args: A) => string,
+  details?: (...args: A) => unknown[] | undefined,
+): Factory<A> {
+  const factory = (...args: A) => new HookreachError(code, statusCode, message(...args), details?.(...args));
+  return Object.assign(factory, { code, statusCode });
+}
+
+export const errors = {
+  validation: define(
+    'VALIDATION',
+    400,
+    (details: FieldError[], message?: string) => message ?? `The request is invalid (${details.length} problem${details.length === 1 ? '' : 's'})`,
+    (details) => details,
+  ),
+  malformedJson: define('MALFORMED_JSON', 400, (reason: string) => `The request body is not valid JSON: ${reason}`),
+  badRequest: define('BAD_REQUEST', 400, (message: string) => message),
+  unauthorized: define('UNAUTHORIZED', 401, () => 'A valid API token is required: send "Authorization: Bearer <token>"'),
+  forbidden: define('FORBIDDEN', 403, (message: string) => message),
+  notFound: define('NOT_FOUND', 404, (resource: string, id: string) => `${resource} "${id}" does not exist`),
+  routeNotFound: define('ROUTE_NOT_FOUND', 404, (method: string, url: string) => `No route ${method} ${url}`),
+  methodNotAllowed: define('METHOD_NOT_ALLOWED', 405, (method: string) => `Method ${method} is not allowed here`),
+  webhookEnabled: define('WEBHOOK_ENABLED', 409, (action: string) => `Disable the webhook before you ${action} it`),
+  webhookInUse: define(
+    'WEBHOOK_IN_USE',
+    409,
+    (usages: { kind: string; id: string; name: string }[]) =>
+      `The webhook is used by ${usages.map((u) => `${u.kind} "${u.name}"`).join(', ')}`,
+    (usages) => usages,
+  ),
+  parameterInUse: define(
+    'PARAMETER_IN_USE',
+    409,
+    (users: { kind: string; id: string; name: string }[]) =>
+      `The parameter is used by ${users.map((u) => `${u.kind} "${u.name}"`).join(', ')}`,
+    (users) => users,
+  ),
+  receiptStatusLocked: define(
+    'RECEIPT_STATUS_LOCKED',
+    409,
+    (codes: string[]) => `Saved receipt statuses cannot be changed or removed: ${codes.join(', ')}`,
+    (codes) => codes.map((code) => ({ path: 'receipt.statuses', message: `status "${code}" was changed or removed` })),
+  ),
+  concurrentModification: define(
+    'CONCURRENT_MODIFICATION',
+    409,
+    (resource: string) => `The ${resource} was changed by another request; read it again and retry`,
+  ),
+  preconditionFailed: define(
+    'PRECONDITION_FAILED',
+    412,
+    (resource: string) => `The ${resource} no longer matches If-Match; read it again and retry`,
+  ),
+  payloadTooLarge: define('PAYLOAD_TOO_LARGE', 413, (limit: number) => `The request body exceeds ${limit} bytes`),
+  unsupportedMediaType: define('UNSUPPORTED_MEDIA_TYPE', 415, (type: string) => `Content-Type "${type}" is not supported; send application/json`),
+  interfaceFailed: define(
+    'INTERFACE_FAILED',
+    502,
+    (reason: string) => `The parameter's interface did not give usable values: ${reason}`,
+  ),
+  notReady: define('NOT_READY', 503, (reason: string) => `Not ready: ${reason}`),
+  internal: define('INTERNAL', 500, () => 'An unexpected error occurred; it has been logged'),
+};

@@ -1,0 +1,39 @@
+import type { FastifyInstance } from 'fastify';
+import { bootstrap } from './access/bootstrap.js';
+import { buildApp } from './app.js';
+import type { Config } from './config.js';
+import type { AppContext } from './context.js';
+import { createSecretBox, loadMasterKey } from './secrets/secret-box.js';
+import { systemClock } from './shared/clock.js';
+import { openStore, type Store } from './store/database.js';
+import { migrateToLatest } from './store/migrate.js';
+import path from 'node:path';
+
+/** Opens the store the configuration names (PostgreSQL or SQLite under the data directory). */
+export function openConfiguredStore(config: Config): Store {
+  return openStore({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, 'hookreach.sqlite') });
+}
+
+/** Logger settings: JSON lines, with anything that could hold a secret redacted. */
+export function loggerOptions(config: Config) {
+  return {
+    level: config.logLevel,
+    redact: { paths: ['req.headers.authorization', 'headers.authorization', '*.key', '*.token'], censor: '[redacted]' },
+  };
+}
+
+/** Starts Hookreach: migrate, bootstrap the admin, serve HTTP. Resolves once listening. */
+export async function startServer(config: Config, print: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<FastifyInstance> {
+  const store = openConfiguredStore(config);
+  await migrateToLatest(store);
+  const generatedToken = await bootstrap(store, systemClock, config.adminToken);
+  if (generatedToken) {
+    print('\n  The built-in administrator\'s API token (shown once; it is stored hashed):');
+    print(`\n    ${generatedToken}\n`);
+  }
+  const ctx: AppContext = { config, store, clock: systemClock, secrets: createSecretBox(loadMasterKey(config.secretKey, config.dataDir)) };
+  const app = await buildApp(ctx, { logger: loggerOptions(config) });
+  app.addHook('onClose', async () => store.close());
+  await app.listen({ host: config.host, port: config.port });
+  return app;
+}

@@ -1,0 +1,36 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { Dialect } from './dialect.js';
+import * as configuration from './migrations/0001-configuration.js';
+import type { Store } from './database.js';
+
+type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
+
+/** Every migration, in order. Names never change once released. */
+const MIGRATIONS: Record<string, DialectMigration> = {
+  '0001-configuration': configuration,
+};
+
+// Kysely cannot tell the dialect inside a migration, so each one is handed it.
+class DialectMigrationProvider implements MigrationProvider {
+  constructor(private readonly dialect: Dialect) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const result: Record<string, Migration> = {};
+    for (const [name, migration] of Object.entries(MIGRATIONS)) {
+      result[name] = { up: (db) => migration.up(db, this.dialect) };
+    }
+    return result;
+  }
+}
+
+/** Applies every pending migration; returns the names applied. Safe to run from many processes at once. */
+export async function migrateToLatest(store: Store): Promise<string[]> {
+  const migrator = new Migrator({
+    db: store.db as unknown as Kysely<unknown>,
+    provider: new DialectMigrationProvider(store.dialect),
+    migrationTableName: 'hookreach_migrations',
+    migrationLockTableName: 'hookreach_migrations_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

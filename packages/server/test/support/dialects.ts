@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, inject } from 'vitest';
+import type { Dialect } from '../../src/store/dialect.js';
+import { openStore, type Store } from '../../src/store/database.js';
+import { migrateToLatest } from '../../src/store/migrate.js';
+
+export const DIALECTS: readonly Dialect[] = ['sqlite', 'postgres'];
+
+/** A migrated, empty store of `dialect`; PostgreSQL gets a database of its own, dropped by `dispose`. */
+export async function createTestStore(dialect: Dialect): Promise<{ store: Store; dispose(): Promise<void> }> {
+  if (dialect === 'sqlite') {
+    const store = openStore({ sqliteFile: ':memory:' });
+    await migrateToLatest(store);
+    return { store, dispose: () => store.close() };
+  }
+  const baseUrl = inject('postgresUrl');
+  if (!baseUrl) throw new Error('PostgreSQL is not available');
+  const name = `hookreach_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  const store = openStore({ databaseUrl: url.toString(), poolSize: 5 });
+  await migrateToLatest(store);
+  return {
+    store,
+    async dispose() {
+      await store.close();
+      const client = new pg.Client({ connectionString: baseUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+/**
+ * Runs `body` once per dialect, as Kysely's suite does. The PostgreSQL run is skipped (loudly,
+ * by the global setup) only when PostgreSQL is unreachable and not required.
+ */
+export function describeEachDialect(name: string, body: (dialect: Dialect) => void): void {
+  for (const dialect of DIALECTS) {
+    const skip = dialect === 'postgres' && !inject('postgresUrl');
+    describe.skipIf(skip)(`${name} [${dialect}]`, () => body(dialect));
+  }
+}
+
+/** Hooks that give each test in the block a fresh migrated store of `dialect`. */
+export function useStore(dialect: Dialect): () => Store {
+  let current: { store: Store; dispose(): Promise<void> } | undefined;
+  beforeAll(async () => {
+    current = await createTestStore(dialect);
+  });
+  afterAll(async () => {
+    await current?.dispose();
+  });
+  return () => {
+    if (!current) throw new Error('store not ready');
+    return current.store;
+  };
+}

@@ -1,0 +1,57 @@
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
+import { bootstrap } from '../../src/access/bootstrap.js';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import type { AppContext } from '../../src/context.js';
+import { createSecretBox } from '../../src/secrets/secret-box.js';
+import { manualClock } from '../../src/shared/clock.js';
+import type { Dialect } from '../../src/store/dialect.js';
+import { createTestStore } from './dialects.js';
+
+export const ADMIN_TOKEN = 'hrk_test_admin_token_0123456789';
+
+/** A running application on a fresh store of one dialect, driven through Fastify's inject. */
+export interface TestApp {
+  app: FastifyInstance;
+  ctx: AppContext;
+  clock: ReturnType<typeof manualClock>;
+  /** Sends a request as the admin (or with `token`), JSON by default. */
+  request(method: InjectOptions['method'], url: string, body?: unknown, token?: string | null): Promise<LightMyRequestResponse>;
+}
+
+/** Builds a TestApp before the block's tests and tears it down after them. */
+export function useTestApp(dialect: Dialect, env: NodeJS.ProcessEnv = {}): () => TestApp {
+  let current: (TestApp & { dispose(): Promise<void> }) | undefined;
+  beforeAll(async () => {
+    const { store, dispose } = await createTestStore(dialect);
+    const clock = manualClock();
+    await bootstrap(store, clock, ADMIN_TOKEN);
+    const config = loadConfig({ HOOKREACH_DATA_DIR: '/nonexistent', LOG_LEVEL: 'silent', ...env });
+    const ctx: AppContext = { config, store, clock, secrets: createSecretBox(randomBytes(32)) };
+    const app = await buildApp(ctx);
+    await app.ready();
+    current = {
+      app,
+      ctx,
+      clock,
+      request(method, url, body, token = ADMIN_TOKEN) {
+        const headers: Record<string, string> = {};
+        if (token !== null) headers.authorization = `Bearer ${token}`;
+        return app.inject({ method, url, headers, ...(body === undefined ? {} : { payload: body as object }) });
+      },
+      async dispose() {
+        await app.close();
+        await dispose();
+      },
+    };
+  });
+  afterAll(async () => {
+    await current?.dispose();
+  });
+  return () => {
+    if (!current) throw new Error('test app not ready');
+    return current;
+  };
+}
