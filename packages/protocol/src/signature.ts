@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** Java's `\s` without UNICODE_CHARACTER_CLASS: only these six characters (not NBSP, U+3000, U+2028...). */
-const JAVA_WHITESPACE_RUNS = /[ \t\n\u000B\f\r]+/g;
+const JAVA_WHITESPACE_RUNS = /[ \t\n\v\f\r]+/g; // \v is U+000B
 /** A UTF-16 surrogate that is not part of a pair (matched per code unit: no `u` flag). */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const HEX_SHA256 = /^[0-9a-fA-F]{64}$/;
