@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { authenticate } from './access/authenticate.js';
 import type { AppContext } from './context.js';
-import { installErrorHandling } from './http/error-handler.js';
+import { frameworkErrors, installErrorHandling } from './http/error-handler.js';
 import { registerOpenApi } from './http/openapi.js';
 import { buildValidator } from './http/validation.js';
 import { healthRoutes } from './health/routes.js';
@@ -21,8 +21,11 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
     bodyLimit: ctx.config.bodyLimit,
     requestIdHeader: 'x-request-id',
     return503OnClosing: true,
+    frameworkErrors,
     schemaController: { compilersFactory: { buildValidator: buildValidator as never } },
   });
+  // The API speaks JSON only; Fastify's default text/plain parser would let text bodies through.
+  app.removeContentTypeParser('text/plain');
   installErrorHandling(app, ctx.config.bodyLimit);
   await registerOpenApi(app);
   await app.register(healthRoutes, { ctx });

@@ -44,6 +44,8 @@ export const errors = {
   ),
   malformedJson: define('MALFORMED_JSON', 400, (reason: string) => `The request body is not valid JSON: ${reason}`),
   badRequest: define('BAD_REQUEST', 400, (message: string) => message),
+  badUrl: define('BAD_URL', 400, () => 'The URL is not valid (bad percent-encoding)'),
+  uriTooLong: define('URI_TOO_LONG', 414, () => 'A path segment of the URL is too long'),
   unauthorized: define('UNAUTHORIZED', 401, () => 'A valid API token is required: send "Authorization: Bearer <token>"'),
   forbidden: define('FORBIDDEN', 403, (message: string) => message),
   notFound: define('NOT_FOUND', 404, (resource: string, id: string) => `${resource} "${id}" does not exist`),

@@ -1,3 +1,4 @@
+import { formatStats, parseStatuses, startReceiver, type ReceiverHandle, type StatusWeight } from '@hookreach/receiver-kit';
 import { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config.js';
 import { openConfiguredStore, startServer } from '../server.js';
@@ -52,6 +53,102 @@ program
     } finally {
       await store.close();
     }
+  });
+
+const RECEIVER_HELP = `
+A reference webhook receiver for trying Hookreach (or Quick Audience) end to end and for benchmarks:
+every POST on any path is verified (timestamp, nonce, signature, body) and answered {"code":"OK"},
+or 401/400 with the reason as "code". With --report-to, one receipt per user is reported to
+<url>/restapi/marketing2/webhook/receiveWebHookCallBack, signed with the same key.
+
+Environment:
+  HOOKREACH_RECEIVER_KEY     the key, when --key is not given (keeps it out of the process list)
+
+Example:
+  hookreach receiver --port 9000 --key 123456789 --report-to http://127.0.0.1:8080 --statuses 200:0.9,500:0.1`;
+
+/** A whole number within [min, max], or a message naming the option. */
+function integerOption(name: string, text: string, min: number, max: number): number | string {
+  if (!/^\d+$/.test(text.trim()) || Number(text) < min || Number(text) > max) return `${name} must be a whole number from ${min} to ${max}, got "${text}"`;
+  return Number(text);
+}
+
+interface ReceiverCliOptions {
+  port: string;
+  host: string;
+  key?: string;
+  reportTo?: string;
+  statuses: string;
+  delayMs: string;
+  batchSize: string;
+  maxSkew: string;
+  statsEvery: string;
+}
+
+program
+  .command('receiver')
+  .description('Run a reference webhook receiver that verifies requests, answers them and reports receipts')
+  .option('--port <port>', 'port to listen on (0 picks a free one)', '9000')
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--key <key>', "the webhook's key; without it the signature header must be \"\" (default: $HOOKREACH_RECEIVER_KEY)")
+  .option('--report-to <url>', 'base URL of Hookreach to report receipts to, e.g. http://127.0.0.1:8080 (default: no receipts)')
+  .option('--statuses <list>', 'receipt statuses and their weights, code:weight,...', '200:0.9,500:0.1')
+  .option('--delay-ms <ms>', 'report receipts this long after the request', '1000')
+  .option('--batch-size <n>', 'receipts per receipt request (1..10000)', '1000')
+  .option('--max-skew <seconds>', 'largest accepted distance between timestamp and this clock', '300')
+  .option('--stats-every <seconds>', 'print the counts this often when they changed (0: never)', '5')
+  .addHelpText('after', RECEIVER_HELP)
+  .action(async (opts: ReceiverCliOptions, command: Command) => {
+    const fail = (message: string): never => command.error(`error: ${message}`, { exitCode: 2, code: 'hookreach.receiver.invalidOption' });
+    const number = (name: string, text: string, min: number, max: number): number => {
+      const value = integerOption(name, text, min, max);
+      return typeof value === 'string' ? fail(value) : value;
+    };
+    const port = number('--port', opts.port, 0, 65_535);
+    const reportDelayMs = number('--delay-ms', opts.delayMs, 0, 2_147_483_647);
+    const reportBatchSize = number('--batch-size', opts.batchSize, 1, 10_000);
+    const maxSkewSeconds = number('--max-skew', opts.maxSkew, 1, 86_400 * 365);
+    const statsEvery = number('--stats-every', opts.statsEvery, 0, 86_400);
+    let statuses: StatusWeight[];
+    try {
+      statuses = parseStatuses(opts.statuses);
+    } catch (error) {
+      return fail(`--${(error as Error).message}`);
+    }
+    if (opts.reportTo !== undefined && !(URL.canParse(opts.reportTo) && /^https?:$/.test(new URL(opts.reportTo).protocol))) {
+      fail(`--report-to must be an http(s) URL, got "${opts.reportTo}"`);
+    }
+    const key = opts.key ?? process.env.HOOKREACH_RECEIVER_KEY ?? '';
+
+    let receiver: ReceiverHandle;
+    try {
+      receiver = await startReceiver({ port, host: opts.host, key, reportTo: opts.reportTo, statuses, reportDelayMs, reportBatchSize, maxSkewSeconds });
+    } catch (error) {
+      console.error(`error: cannot listen on ${opts.host}:${port}: ${(error as Error).message}`);
+      process.exit(1);
+    }
+    const { stats } = receiver;
+    console.log(`Receiver listening on ${receiver.url} (any path; signature: ${key ? 'key' : 'none, header must be ""'})`);
+    console.log(
+      opts.reportTo
+        ? `Reporting receipts to ${opts.reportTo} after ${reportDelayMs} ms, ${reportBatchSize} per request, statuses ${statuses.map((s) => `${s.code}:${s.weight}`).join(',')}`
+        : 'Not reporting receipts (no --report-to)',
+    );
+    const line = () => formatStats(stats, opts.reportTo !== undefined);
+    let last = '';
+    const printCounts = () => {
+      const now = line();
+      if (now !== last) console.log(`${new Date().toISOString()} ${(last = now)}`);
+    };
+    const timer = statsEvery > 0 ? setInterval(printCounts, statsEvery * 1000) : undefined;
+    const stop = async () => {
+      if (timer) clearInterval(timer);
+      await receiver.close();
+      console.log(`Stopped. ${line()}`);
+      process.exit(0);
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
   });
 
 await program.parseAsync(process.argv);

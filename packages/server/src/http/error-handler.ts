@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errors, HookreachError } from '../errors.js';
 import { toFieldErrors } from './validation.js';
 
@@ -15,6 +15,12 @@ export function installErrorHandling(app: FastifyInstance, bodyLimit: number): v
     const e = errors.routeNotFound(request.method, request.url.split('?')[0] ?? '');
     void reply.status(404).send({ error: { code: e.code, message: e.message } });
   });
+}
+
+/** Fastify's `frameworkErrors` option: router errors (bad percent-encoding, overlong segment) in the same shape. */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const known = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? errors.uriTooLong() : errors.badUrl();
+  void reply.status(known.statusCode).send({ error: { code: known.code, message: known.message } });
 }
 
 function toCatalogueError(error: FastifyError & { validationContext?: string }, bodyLimit: number): HookreachError {

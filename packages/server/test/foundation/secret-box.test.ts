@@ -23,7 +23,7 @@ describe('secret box (AES-256-GCM)', () => {
     const sealed = box.seal('secret', 'webhook:wh_1');
     expect(() => box.open(sealed, 'webhook:wh_2')).toThrow();
     const raw = Buffer.from(sealed.slice(3), 'base64');
-    raw[raw.length - 1] ^= 1;
+    raw[raw.length - 1] = raw[raw.length - 1]! ^ 1;
     expect(() => box.open(`v1:${raw.toString('base64')}`, 'webhook:wh_1')).toThrow();
     expect(() => createSecretBox(randomBytes(32)).open(sealed, 'webhook:wh_1')).toThrow();
   });

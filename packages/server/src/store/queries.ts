@@ -1,0 +1,16 @@
+import { sql, type RawBuilder } from 'kysely';
+
+/**
+ * `lower(name) like lower('%<text>%')`, with `%`, `_` and `\` in the text matched literally.
+ * lower() on both sides folds the same way on each dialect (ASCII on SQLite, Unicode on PostgreSQL).
+ */
+export function nameContains(text: string): RawBuilder<boolean> {
+  const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return sql<boolean>`lower(name) like lower(${pattern}) escape ${sql.lit('\\')}`;
+}
+
+/** Whether a database error is a foreign-key violation (PostgreSQL 23503, SQLite's FOREIGNKEY constraint). */
+export function isForeignKeyViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+}
