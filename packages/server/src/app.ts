@@ -4,7 +4,10 @@ import type { AppContext } from './context.js';
 import { frameworkErrors, installErrorHandling } from './http/error-handler.js';
 import { registerOpenApi } from './http/openapi.js';
 import { buildValidator } from './http/validation.js';
+import { deliveryRoutes } from './delivery/routes.js';
+import { testSendRoutes } from './delivery/test-send/routes.js';
 import { healthRoutes } from './health/routes.js';
+import { receiptRoutes } from './receipts/routes.js';
 import { idTypeRoutes } from './id-types/routes.js';
 import { parameterRoutes } from './parameters/routes.js';
 import { webhookRoutes } from './webhooks/routes.js';
@@ -29,12 +32,16 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   installErrorHandling(app, ctx.config.bodyLimit);
   await registerOpenApi(app);
   await app.register(healthRoutes, { ctx });
+  // The receipts endpoint is the integrator's: signed like webhooks, no Bearer token, the document's path.
+  await app.register(receiptRoutes, { ctx });
   await app.register(
     async (api) => {
       api.addHook('onRequest', authenticate(ctx.store, ctx.clock));
       await api.register(idTypeRoutes, { ctx });
       await api.register(parameterRoutes, { ctx });
       await api.register(webhookRoutes, { ctx });
+      await api.register(testSendRoutes, { ctx });
+      await api.register(deliveryRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );

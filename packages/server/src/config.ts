@@ -17,7 +17,53 @@ export interface Config {
   bodyLimit: number;
   /** Upper bound for a call to a parameter's interface, in milliseconds. */
   interfaceTimeoutMs: number;
+  /** CIDR ranges the SSRF guard lets outbound calls reach although they are private (HOOKREACH_ALLOW_NETWORKS). */
+  allowNetworks: string[];
+  delivery: DeliveryConfig;
+  receipts: ReceiptsConfig;
 }
+
+/** How the delivery engine sends and retries. */
+export interface DeliveryConfig {
+  /** Whether this process runs the delivery engine (the API always runs). */
+  enabled: boolean;
+  /** Requests in flight at once in this process, across all webhooks. */
+  concurrency: number;
+  /** Delays before each retry, in milliseconds; its length + 1 is the attempt limit. */
+  retryScheduleMs: number[];
+  /** ± fraction of random jitter applied to each retry delay. */
+  retryJitter: number;
+  /** How often an idle dispatcher looks for due batches, in milliseconds. */
+  pollIntervalMs: number;
+}
+
+/** How the receipts endpoint checks reports. */
+export interface ReceiptsConfig {
+  /** Largest accepted distance between a report's timestamp and now, in seconds. */
+  timestampWindowSeconds: number;
+  /** Largest receipt report body, in bytes. */
+  bodyLimit: number;
+}
+
+/** Svix/Hook0-like exponential schedule, shortened for marketing: about 7.7 hours over 9 attempts. */
+export const DEFAULT_RETRY_SCHEDULE = '5s,30s,2m,10m,30m,1h,2h,4h';
+
+const DURATION = /^(\d+)(ms|s|m|h)$/;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Parses "5s,30s,2m" into milliseconds; undefined when malformed. */
+export function parseSchedule(text: string): number[] | undefined {
+  if (text.trim() === '') return [];
+  const result: number[] = [];
+  for (const part of text.split(',')) {
+    const match = DURATION.exec(part.trim());
+    if (!match) return undefined;
+    result.push(Number(match[1]) * UNIT_MS[match[2]!]!);
+  }
+  return result.length <= 30 ? result : undefined;
+}
+
+const CIDR = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F:.]+)\/\d{1,3}$/;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -38,6 +84,18 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
     return fallback;
   }
   return value;
+}
+
+function schedule(text: string, problems: string[]): number[] {
+  const parsed = parseSchedule(text);
+  if (parsed === undefined) problems.push('HOOKREACH_RETRY_SCHEDULE must be a comma-separated list of at most 30 durations such as 5s,2m,1h');
+  return parsed ?? [];
+}
+
+function networks(text: string | undefined, problems: string[]): string[] {
+  const list = (text ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  for (const cidr of list) if (!CIDR.test(cidr)) problems.push(`HOOKREACH_ALLOW_NETWORKS: "${cidr}" is not a CIDR range such as 127.0.0.1/32`);
+  return list;
 }
 
 /** Reads and validates the configuration from an environment (process.env by default). */
@@ -63,6 +121,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logLevel,
     bodyLimit: integer(env, 'HOOKREACH_BODY_LIMIT', 1024 * 1024, 1024, 64 * 1024 * 1024, problems),
     interfaceTimeoutMs: integer(env, 'HOOKREACH_INTERFACE_TIMEOUT_MS', 10_000, 100, 10_000, problems),
+    allowNetworks: networks(env.HOOKREACH_ALLOW_NETWORKS, problems),
+    delivery: {
+      enabled: env.HOOKREACH_DELIVERY !== 'off',
+      concurrency: integer(env, 'HOOKREACH_DELIVERY_CONCURRENCY', 64, 1, 1024, problems),
+      retryScheduleMs: schedule(env.HOOKREACH_RETRY_SCHEDULE ?? DEFAULT_RETRY_SCHEDULE, problems),
+      retryJitter: 0.2,
+      pollIntervalMs: integer(env, 'HOOKREACH_POLL_INTERVAL_MS', 500, 10, 60_000, problems),
+    },
+    receipts: {
+      timestampWindowSeconds: integer(env, 'HOOKREACH_RECEIPT_WINDOW_SECONDS', 300, 10, 86_400, problems),
+      bodyLimit: integer(env, 'HOOKREACH_RECEIPT_BODY_LIMIT', 16 * 1024 * 1024, 1024, 64 * 1024 * 1024, problems),
+    },
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -3,6 +3,7 @@ import { bootstrap } from './access/bootstrap.js';
 import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
+import { createOutboundAgent } from './outbound/agent.js';
 import { createSecretBox, loadMasterKey } from './secrets/secret-box.js';
 import { systemClock } from './shared/clock.js';
 import { openStore, type Store } from './store/database.js';
@@ -31,9 +32,18 @@ export async function startServer(config: Config, print: (line: string) => void 
     print('\n  The built-in administrator\'s API token (shown once; it is stored hashed):');
     print(`\n    ${generatedToken}\n`);
   }
-  const ctx: AppContext = { config, store, clock: systemClock, secrets: createSecretBox(loadMasterKey(config.secretKey, config.dataDir)) };
+  const ctx: AppContext = {
+    config,
+    store,
+    clock: systemClock,
+    secrets: createSecretBox(loadMasterKey(config.secretKey, config.dataDir)),
+    outbound: createOutboundAgent({ allowNetworks: config.allowNetworks }),
+  };
   const app = await buildApp(ctx, { logger: loggerOptions(config) });
-  app.addHook('onClose', async () => store.close());
+  app.addHook('onClose', async () => {
+    await ctx.outbound.close();
+    await store.close();
+  });
   await app.listen({ host: config.host, port: config.port });
   return app;
 }

@@ -32,6 +32,7 @@ export async function fetchInterfaceOptions(
       body: JSON.stringify(interfaceRequestBody(parameter, principal, input)),
       timeoutMs: ctx.config.interfaceTimeoutMs,
       maxBodyBytes: MAX_INTERFACE_RESPONSE_BYTES,
+      dispatcher: ctx.outbound,
     });
   } catch (error) {
     if (error instanceof OutboundError) throw errors.interfaceFailed(error.message);

@@ -1,6 +1,7 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Dialect } from './dialect.js';
 import * as configuration from './migrations/0001-configuration.js';
+import * as delivery from './migrations/0002-delivery.js';
 import type { Store } from './database.js';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -8,6 +9,7 @@ type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<voi
 /** Every migration, in order. Names never change once released. */
 const MIGRATIONS: Record<string, DialectMigration> = {
   '0001-configuration': configuration,
+  '0002-delivery': delivery,
 };
 
 // Kysely cannot tell the dialect inside a migration, so each one is handed it.

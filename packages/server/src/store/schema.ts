@@ -15,6 +15,12 @@ export interface Database {
   webhook_parameters: WebhookParameterRow;
   receipt_statuses: ReceiptStatusRow;
   webhook_usages: WebhookUsageRow;
+  delivery_batches: DeliveryBatchRow;
+  delivery_attempts: DeliveryAttemptRow;
+  delivery_messages: DeliveryMessageRow;
+  test_sends: TestSendRow;
+  receipts: ReceiptRow;
+  receipt_nonces: ReceiptNonceRow;
 }
 
 export interface WorkspaceRow {
@@ -91,6 +97,12 @@ export interface WebhookRow {
   enabled: number;
   /** JSON of the latest test send result, or null. */
   latest_test: string | null;
+  /** Per-request timeout, at most 10 s. */
+  timeout_ms: number;
+  /** Requests in flight at once to this webhook. */
+  max_concurrency: number;
+  /** Requests per second to this webhook (token bucket); 0 means unlimited. */
+  max_per_second: number;
   version: number;
   created_at: number;
   updated_at: number;
@@ -123,3 +135,103 @@ export interface WebhookUsageRow {
   owner_name: string;
 }
 
+
+/**
+ * One batch of 1..100 users in the durable outbox. Its body is built once at enqueue, so every
+ * retry sends the same bytes (same batchId, actionIds and send_time).
+ */
+export interface DeliveryBatchRow {
+  /** Also `callback_params.batchId`. */
+  id: string;
+  workspace_id: string;
+  webhook_id: string;
+  /** 'task' | 'journey' */
+  run_kind: string;
+  task_id: string | null;
+  journey_id: string | null;
+  node_id: string | null;
+  user_count: number;
+  /** The JSON array sent, exactly. */
+  body: string;
+  /** 'pending' (due at next_attempt_at) | 'sending' (leased) | 'succeeded' | 'failed' | 'cancelled' */
+  status: string;
+  attempts: number;
+  max_attempts: number;
+  next_attempt_at: number;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  /** JSON of the last failed attempt's outcome. */
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+  finished_at: number | null;
+}
+
+/** One HTTP attempt of a batch. */
+export interface DeliveryAttemptRow {
+  batch_id: string;
+  attempt: number;
+  started_at: number;
+  latency_ms: number;
+  success: number;
+  retryable: number;
+  http_status: number | null;
+  code: string | null;
+  message: string | null;
+  error: string | null;
+}
+
+/** One user of a batch: the unit receipts and task details speak of. */
+export interface DeliveryMessageRow {
+  /** Also `callback_params.actionId`. */
+  action_id: string;
+  batch_id: string;
+  webhook_id: string;
+  customer_id: string;
+  target_type: string;
+  target_id: string;
+  /** 'pending' | 'succeeded' | 'failed' | 'cancelled', following its batch. */
+  status: string;
+  sent_at: number | null;
+  /** Code of the latest accepted receipt. */
+  receipt_status: string | null;
+  receipt_at: number | null;
+}
+
+/** One test send, with its downloadable log. */
+export interface TestSendRow {
+  id: string;
+  workspace_id: string;
+  webhook_id: string;
+  member_id: string;
+  id_type: string;
+  target_id: string;
+  success: number;
+  http_status: number | null;
+  code: string | null;
+  message: string | null;
+  error: string | null;
+  latency_ms: number;
+  /** JSON of the request and response, the key masked. */
+  log: string;
+  created_at: number;
+}
+
+/** One accepted receipt. `msg_id` is unique per webhook: a repeat is acknowledged, not stored again. */
+export interface ReceiptRow {
+  id: string;
+  webhook_id: string;
+  msg_id: string;
+  action_id: string;
+  batch_id: string;
+  customer_id: string;
+  status: string;
+  send_time: string;
+  received_at: number;
+}
+
+/** A nonce seen on the receipts endpoint, refused again until it expires with the timestamp window. */
+export interface ReceiptNonceRow {
+  nonce: string;
+  expires_at: number;
+}

@@ -31,6 +31,19 @@ export interface ReceiptSettings {
   statuses: ReceiptStatus[];
 }
 
+/** How hard Hookreach may push this webhook: timeout per request, requests in flight, requests per second. */
+export interface DeliverySettings {
+  /** 1000..10000 ms; the document's limit is 10 s. */
+  timeoutMs: number;
+  /** 1..64 requests in flight at once. */
+  maxConcurrency: number;
+  /** Requests per second (token bucket); 0 = unlimited. */
+  maxPerSecond: number;
+}
+
+/** Delivery settings used when a create or edit body has no `delivery`. */
+export const DEFAULT_DELIVERY: Readonly<DeliverySettings> = Object.freeze({ timeoutMs: 10_000, maxConcurrency: 8, maxPerSecond: 0 });
+
 /** The latest test send, as written by the test-send feature into `webhooks.latest_test`. */
 export interface LatestTest {
   ok: boolean;
@@ -53,6 +66,7 @@ export interface Webhook {
   parameters: WebhookParameter[];
   passEnvironment: boolean;
   receipt: ReceiptSettings;
+  delivery: DeliverySettings;
   enabled: boolean;
   latestTest: LatestTest | null;
   keySet: boolean;
@@ -77,6 +91,7 @@ export interface WebhookDraft {
   parameters: WebhookParameter[];
   passEnvironment: boolean;
   receipt: ReceiptSettings;
+  delivery: DeliverySettings;
 }
 
 /** A task or journey that sends through a webhook. */

@@ -54,6 +54,15 @@ const ReceiptInput = Type.Object(
   { additionalProperties: false },
 );
 
+const DeliveryInput = Type.Object(
+  {
+    timeoutMs: Type.Optional(Type.Integer({ minimum: 1000, maximum: 10_000, default: 10_000, description: 'Per-request timeout; at most the document\'s 10 s' })),
+    maxConcurrency: Type.Optional(Type.Integer({ minimum: 1, maximum: 64, default: 8, description: 'Requests in flight at once' })),
+    maxPerSecond: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000, default: 0, description: 'Requests per second; 0 = unlimited' })),
+  },
+  { additionalProperties: false },
+);
+
 /** Body of create and edit (edit is a full replacement; `key` may be omitted to keep the stored one). */
 export const WebhookInput = Type.Object(
   {
@@ -65,6 +74,7 @@ export const WebhookInput = Type.Object(
     parameters: Type.Optional(Type.Array(ParameterInput, { maxItems: LIMITS.parameters, default: [] })),
     passEnvironment: Type.Optional(Type.Boolean({ default: false })),
     receipt: Type.Optional(ReceiptInput),
+    delivery: Type.Optional(DeliveryInput),
   },
   { $id: 'WebhookInput', title: 'WebhookInput', additionalProperties: false },
 );
@@ -113,6 +123,7 @@ export const Webhook = Type.Object(
       retentionHours: Type.Integer(),
       statuses: Type.Array(Type.Object({ code: Type.String(), value: Type.String() })),
     }),
+    delivery: Type.Object({ timeoutMs: Type.Integer(), maxConcurrency: Type.Integer(), maxPerSecond: Type.Integer() }),
     enabled: Type.Boolean(),
     latestTest: Nullable(Type.Ref('WebhookLatestTest')),
     keySet: Type.Boolean({ description: 'Whether a key is stored; the key itself is never returned' }),

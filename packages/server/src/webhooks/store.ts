@@ -39,7 +39,17 @@ export interface ManagedParameter {
 /** The columns of a webhook row that an edit replaces. */
 export type WebhookSettingsRow = Pick<
   WebhookRow,
-  'name' | 'auth_method' | 'key_sealed' | 'url' | 'id_types' | 'pass_environment' | 'receipt_enabled' | 'receipt_retention_hours'
+  | 'name'
+  | 'auth_method'
+  | 'key_sealed'
+  | 'url'
+  | 'id_types'
+  | 'pass_environment'
+  | 'receipt_enabled'
+  | 'receipt_retention_hours'
+  | 'timeout_ms'
+  | 'max_concurrency'
+  | 'max_per_second'
 >;
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -81,6 +91,7 @@ function toRecord(row: WebhookRow, parameters: WebhookParameterRow[], statuses: 
       retentionHours: row.receipt_retention_hours,
       statuses: statuses.map((s) => ({ code: s.code, value: s.value })),
     },
+    delivery: { timeoutMs: row.timeout_ms, maxConcurrency: row.max_concurrency, maxPerSecond: row.max_per_second },
     enabled: row.enabled === 1,
     latestTest: toLatestTest(row.latest_test),
     keySet: row.key_sealed !== null,
@@ -155,6 +166,9 @@ export function settingsRow(draft: WebhookDraft, keySealed: string | null): Webh
     pass_environment: draft.passEnvironment ? 1 : 0,
     receipt_enabled: draft.receipt.enabled ? 1 : 0,
     receipt_retention_hours: draft.receipt.retentionHours,
+    timeout_ms: draft.delivery.timeoutMs,
+    max_concurrency: draft.delivery.maxConcurrency,
+    max_per_second: draft.delivery.maxPerSecond,
   };
 }
 

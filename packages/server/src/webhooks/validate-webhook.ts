@@ -1,5 +1,5 @@
 import type { FieldError } from '../errors.js';
-import { DEFAULT_RECEIPT, type ReceiptStatus, type WebhookDraft, type WebhookParameter } from './model.js';
+import { DEFAULT_DELIVERY, DEFAULT_RECEIPT, type ReceiptStatus, type WebhookDraft, type WebhookParameter } from './model.js';
 import type { WebhookInput } from './schemas.js';
 
 /** What the store knows that the rules need; gathered by the use case before validating. */
@@ -128,6 +128,7 @@ export function validateWebhook(input: WebhookInput, facts: ValidationFacts): { 
       retentionHours: input.receipt?.retentionHours ?? DEFAULT_RECEIPT.retentionHours,
       statuses,
     },
+    delivery: { ...DEFAULT_DELIVERY, ...input.delivery },
   };
   return { draft, errors };
 }

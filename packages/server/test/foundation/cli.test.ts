@@ -47,7 +47,7 @@ describe('the hookreach CLI', () => {
 
   it('migrates an empty data directory, then reports it up to date', () => {
     const first = spawnSync(process.execPath, [BIN, 'migrate'], { env, encoding: 'utf8' });
-    expect(first.stdout).toContain('Applied: 0001-configuration');
+    expect(first.stdout).toContain('Applied: 0001-configuration, 0002-delivery');
     const second = spawnSync(process.execPath, [BIN, 'migrate'], { env, encoding: 'utf8' });
     expect(second.stdout).toContain('up to date');
     expect(fs.existsSync(path.join(dataDir, 'hookreach.sqlite'))).toBe(true);

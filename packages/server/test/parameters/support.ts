@@ -76,7 +76,8 @@ export async function insertWebhookUsing(t: TestApp, name: string, parameterIds:
     .insertInto('webhooks')
     .values({
       id, workspace_id: DEFAULT_WORKSPACE_ID, name, auth_method: 'none', key_sealed: null, url: 'https://crm.example.com/hook', id_types: '["EMAIL"]',
-      pass_environment: 0, receipt_enabled: 0, receipt_retention_hours: 24, enabled: 0, latest_test: null, version: 1, created_at: now, updated_at: now,
+      pass_environment: 0, receipt_enabled: 0, receipt_retention_hours: 24, timeout_ms: 10_000, max_concurrency: 8, max_per_second: 0,
+      enabled: 0, latest_test: null, version: 1, created_at: now, updated_at: now,
     })
     .execute();
   await db

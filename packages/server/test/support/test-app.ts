@@ -5,6 +5,7 @@ import { bootstrap } from '../../src/access/bootstrap.js';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { AppContext } from '../../src/context.js';
+import { createOutboundAgent } from '../../src/outbound/agent.js';
 import { createSecretBox } from '../../src/secrets/secret-box.js';
 import { manualClock } from '../../src/shared/clock.js';
 import type { Dialect } from '../../src/store/dialect.js';
@@ -28,8 +29,10 @@ export function useTestApp(dialect: Dialect, env: NodeJS.ProcessEnv = {}): () =>
     const { store, dispose } = await createTestStore(dialect);
     const clock = manualClock();
     await bootstrap(store, clock, ADMIN_TOKEN);
-    const config = loadConfig({ HOOKREACH_DATA_DIR: '/nonexistent', LOG_LEVEL: 'silent', ...env });
-    const ctx: AppContext = { config, store, clock, secrets: createSecretBox(randomBytes(32)) };
+    // Test servers listen on loopback, which the SSRF guard refuses unless allowed.
+    const config = loadConfig({ HOOKREACH_DATA_DIR: '/nonexistent', LOG_LEVEL: 'silent', HOOKREACH_ALLOW_NETWORKS: '127.0.0.0/8', ...env });
+    const outbound = createOutboundAgent({ allowNetworks: config.allowNetworks });
+    const ctx: AppContext = { config, store, clock, secrets: createSecretBox(randomBytes(32)), outbound };
     const app = await buildApp(ctx);
     await app.ready();
     current = {
@@ -43,6 +46,7 @@ export function useTestApp(dialect: Dialect, env: NodeJS.ProcessEnv = {}): () =>
       },
       async dispose() {
         await app.close();
+        await outbound.close();
         await dispose();
       },
     };

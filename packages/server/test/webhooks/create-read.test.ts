@@ -27,6 +27,7 @@ describeEachDialect('Webhooks: create and read', (dialect) => {
       ],
       passEnvironment: false,
       receipt: { enabled: true, retentionHours: 72, statuses: [{ code: '200', value: 'Success' }, { code: 'FAIL', value: 'Failed' }] },
+      delivery: { timeoutMs: 10_000, maxConcurrency: 8, maxPerSecond: 0 },
       enabled: true,
       latestTest: null,
       keySet: true,
@@ -156,5 +157,19 @@ describe('Webhooks: OpenAPI', () => {
     const doc = res.json();
     expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['Webhook', 'WebhookInput', 'WebhookPage', 'WebhookPreview', 'WebhookCopyInput']));
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/webhooks', '/api/v1/webhooks/{id}', '/api/v1/webhooks/{id}/preview']));
+  });
+});
+
+describeEachDialect('Webhooks: delivery settings', (dialect) => {
+  const t = useTestApp(dialect);
+
+  it('stores timeout, concurrency and rate, and refuses values out of bounds', async () => {
+    const base = { name: 'Limits', authMethod: 'none', url: 'https://crm.example.com/hook', idTypes: ['OPEN_ID'] };
+    const ok = await t().request('POST', '/api/v1/webhooks', { ...base, delivery: { timeoutMs: 3000, maxConcurrency: 2, maxPerSecond: 5 } });
+    expect(ok.statusCode).toBe(201);
+    expect(ok.json().delivery).toEqual({ timeoutMs: 3000, maxConcurrency: 2, maxPerSecond: 5 });
+    const bad = await t().request('POST', '/api/v1/webhooks', { ...base, delivery: { timeoutMs: 20_000, maxConcurrency: 0, maxPerSecond: -1 } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.details.map((d: { path: string }) => d.path).sort()).toEqual(['delivery.maxConcurrency', 'delivery.maxPerSecond', 'delivery.timeoutMs']);
   });
 });
