@@ -48,6 +48,14 @@ export const errors = {
   uriTooLong: define('URI_TOO_LONG', 414, () => 'A path segment of the URL is too long'),
   unauthorized: define('UNAUTHORIZED', 401, () => 'A valid API token is required: send "Authorization: Bearer <token>"'),
   forbidden: define('FORBIDDEN', 403, (message: string) => message),
+  receiptUnauthorized: define('RECEIPT_UNAUTHORIZED', 401, (reason: string) => `The receipt report is not authenticated: ${reason}`),
+  receiptsRejected: define(
+    'RECEIPTS_REJECTED',
+    400,
+    (summary: string, _rejected: { index: number; msg_id: string; reason: string }[]) => summary,
+    (_summary, rejected) => rejected,
+  ),
+  tooManyReceipts: define('TOO_MANY_RECEIPTS', 413, (count: number, limit: number) => `A receipt report holds at most ${limit} receipts, got ${count}`),
   notFound: define('NOT_FOUND', 404, (resource: string, id: string) => `${resource} "${id}" does not exist`),
   routeNotFound: define('ROUTE_NOT_FOUND', 404, (method: string, url: string) => `No route ${method} ${url}`),
   methodNotAllowed: define('METHOD_NOT_ALLOWED', 405, (method: string) => `Method ${method} is not allowed here`),
@@ -71,6 +79,11 @@ export const errors = {
     409,
     (codes: string[]) => `Saved receipt statuses cannot be changed or removed: ${codes.join(', ')}`,
     (codes) => codes.map((code) => ({ path: 'receipt.statuses', message: `status "${code}" was changed or removed` })),
+  ),
+  deliveryNotRetryable: define(
+    'DELIVERY_NOT_RETRYABLE',
+    409,
+    (status: string) => `Only a failed or cancelled delivery can be re-sent; this one is ${status}`,
   ),
   concurrentModification: define(
     'CONCURRENT_MODIFICATION',

@@ -4,6 +4,7 @@ import { buildApp } from './app.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { createOutboundAgent } from './outbound/agent.js';
+import { Dispatcher } from './delivery/dispatcher.js';
 import { createSecretBox, loadMasterKey } from './secrets/secret-box.js';
 import { systemClock } from './shared/clock.js';
 import { openStore, type Store } from './store/database.js';
@@ -23,7 +24,7 @@ export function loggerOptions(config: Config) {
   };
 }
 
-/** Starts Hookreach: migrate, bootstrap the admin, serve HTTP. Resolves once listening. */
+/** Starts Hookreach: migrate, bootstrap the admin, serve HTTP, then run the delivery engine (unless HOOKREACH_DELIVERY=off). Resolves once listening. */
 export async function startServer(config: Config, print: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<FastifyInstance> {
   const store = openConfiguredStore(config);
   await migrateToLatest(store);
@@ -40,10 +41,14 @@ export async function startServer(config: Config, print: (line: string) => void 
     outbound: createOutboundAgent({ allowNetworks: config.allowNetworks }),
   };
   const app = await buildApp(ctx, { logger: loggerOptions(config) });
+  const dispatcher = config.delivery.enabled ? new Dispatcher({ ctx, log: app.log }) : undefined;
   app.addHook('onClose', async () => {
+    // In-flight sends finish (or are released) before the pool and the store they need go away.
+    await dispatcher?.stop();
     await ctx.outbound.close();
     await store.close();
   });
   await app.listen({ host: config.host, port: config.port });
+  dispatcher?.start();
   return app;
 }

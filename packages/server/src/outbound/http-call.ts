@@ -1,4 +1,5 @@
 import { request, type Dispatcher } from 'undici';
+import { SSRF_REFUSED_CODE } from './guarded-connector.js';
 
 /** Why an outbound call gave no response: no answer in time, a transport failure, a body over the cap, or the caller's abort. */
 export type OutboundFailure = 'timeout' | 'network' | 'too-large' | 'aborted';
@@ -28,8 +29,8 @@ export interface HttpCall {
   maxBodyBytes: number;
   /** Aborts the call early (reason 'aborted'), e.g. at shutdown. */
   signal?: AbortSignal;
-  /** Connection pool to use instead of undici's global one (e.g. an SSRF-guarding agent). */
-  dispatcher?: Dispatcher;
+  /** The connection pool, normally `ctx.outbound` (SSRF-guarded); required so no call slips past the guard through undici's global pool. */
+  dispatcher: Dispatcher;
 }
 
 /** What came back: any status (3xx included, redirects are never followed), headers, and the body as UTF-8 text. */
@@ -51,7 +52,7 @@ export async function callHttp(call: HttpCall): Promise<HttpResult> {
       headersTimeout: call.timeoutMs,
       bodyTimeout: call.timeoutMs,
       signal,
-      ...(call.dispatcher ? { dispatcher: call.dispatcher } : {}),
+      dispatcher: call.dispatcher,
     });
     const bodyText = await readCapped(response.body, response.headers['content-length'], call.maxBodyBytes);
     return { status: response.statusCode, headers: response.headers, bodyText };
@@ -91,6 +92,7 @@ const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'
 function toOutboundError(error: unknown, call: HttpCall, deadline: AbortSignal): OutboundError {
   if (error instanceof OutboundError) return error;
   const code = errorCode(error);
+  if (code === SSRF_REFUSED_CODE && error instanceof Error) return new OutboundError('network', error.message);
   if (deadline.aborted || (code !== undefined && TIMEOUT_CODES.has(code))) {
     return new OutboundError('timeout', `no complete answer within ${call.timeoutMs} ms`);
   }

@@ -1,7 +1,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Agent } from 'undici';
 import { callHttp, OutboundError } from '../../src/outbound/http-call.js';
+
+// A plain pool: these tests are about the call's bounds, not the SSRF guard.
+const dispatcher = new Agent();
 import { closedPort } from './support.js';
 
 /** The generic bounded call the interface parameters use (and the delivery engine will). */
@@ -46,7 +50,7 @@ describe('callHttp', () => {
   });
 
   const call = (path: string, extra: Partial<Parameters<typeof callHttp>[0]> = {}) =>
-    callHttp({ url: `${base}${path}`, headers: { 'x-test': 'hello', 'content-type': 'text/plain' }, body: 'payload', timeoutMs: 300, maxBodyBytes: 1000, ...extra });
+    callHttp({ url: `${base}${path}`, headers: { 'x-test': 'hello', 'content-type': 'text/plain' }, body: 'payload', timeoutMs: 300, maxBodyBytes: 1000, dispatcher, ...extra });
 
   async function failure(promise: Promise<unknown>): Promise<OutboundError> {
     const error = await promise.then(() => undefined, (e: unknown) => e);
@@ -90,7 +94,7 @@ describe('callHttp', () => {
 
   it('reports a refused connection as a network failure', async () => {
     const port = await closedPort();
-    const error = await failure(callHttp({ url: `http://127.0.0.1:${port}/`, headers: {}, timeoutMs: 300, maxBodyBytes: 10 }));
+    const error = await failure(callHttp({ url: `http://127.0.0.1:${port}/`, headers: {}, timeoutMs: 300, maxBodyBytes: 10, dispatcher }));
     expect(error.reason).toBe('network');
     expect(error.message).toContain('ECONNREFUSED');
   });

@@ -1,0 +1,39 @@
+/**
+ * The processes the benchmark measures against, each started with `node --import tsx children.ts <role>`:
+ * `receiver` (the reference receiver), `hookreach` (the real server, delivery off), `bare` (a Fastify
+ * route that only parses receipt bodies). Each sends `{port}` over IPC once listening, and `{maxRssKb}` on 'exit'.
+ */
+import Fastify from 'fastify';
+import { startReceiver } from '@hookreach/receiver-kit';
+import { loadConfig } from '../src/config.js';
+import { startServer } from '../src/server.js';
+
+const role = process.argv[2];
+const send = (message: object) => process.send?.(message);
+process.on('message', (message: { type?: string }) => {
+  if (message.type === 'exit') {
+    send({ maxRssKb: process.resourceUsage().maxRSS });
+    setTimeout(() => process.exit(0), 50);
+  }
+});
+
+if (role === 'receiver') {
+  const receiver = await startReceiver({ port: 0, key: process.env.BENCH_KEY ?? '' });
+  send({ port: receiver.port });
+} else if (role === 'hookreach') {
+  const app = await startServer(loadConfig({ ...process.env, PORT: '0', LOG_LEVEL: 'warn', HOOKREACH_DELIVERY: 'off' }), () => {});
+  const address = app.server.address();
+  send({ port: typeof address === 'object' && address ? address.port : 0 });
+} else if (role === 'bare') {
+  const app = Fastify({ bodyLimit: 16 * 1024 * 1024 });
+  app.post('/restapi/marketing2/webhook/receiveWebHookCallBack', async (request) => {
+    const body = request.body as unknown[];
+    return { code: 200, message: `Success ${body.length}` };
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  send({ port: typeof address === 'object' && address ? address.port : 0 });
+} else {
+  console.error(`unknown role ${role}`);
+  process.exit(2);
+}

@@ -1,0 +1,330 @@
+import { CompiledQuery, sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
+import type { Store } from '../store/database.js';
+import type { Dialect } from '../store/dialect.js';
+import type { Database, DeliveryBatchRow } from '../store/schema.js';
+
+/**
+ * The delivery engine's queries on the outbox (`delivery_batches`, `delivery_attempts`,
+ * `delivery_messages`). Every write that ends a lease is guarded, so a worker whose lease was taken
+ * over cannot overwrite the new owner's work.
+ */
+
+/** A batch as a claim returns it: what a send needs, nothing more. */
+export type ClaimedBatch = Pick<
+  DeliveryBatchRow,
+  'id' | 'workspace_id' | 'webhook_id' | 'run_kind' | 'task_id' | 'journey_id' | 'node_id' | 'body' | 'attempts' | 'max_attempts'
+>;
+
+/** Where a batch goes after an attempt. */
+export type Transition =
+  | { status: 'succeeded' }
+  | { status: 'pending'; nextAttemptAt: number; lastError: string }
+  | { status: 'failed'; lastError: string };
+
+/** One attempt to record and the transition it causes. */
+export interface AttemptRecord {
+  batchId: string;
+  startedAt: number;
+  latencyMs: number;
+  success: boolean;
+  retryable: boolean;
+  httpStatus: number | null;
+  code: string | null;
+  message: string | null;
+  error: string | null;
+  next: Transition;
+}
+
+/** Whose write may end a lease: its owner, or anyone once it has expired (recovery of a dead worker's batches). */
+export type LeaseGuard = { owner: string } | { expiredBy: number };
+
+/** What every batch of one enqueue call shares. */
+export interface OutboxCommon {
+  workspaceId: string;
+  webhookId: string;
+  runKind: string;
+  taskId: string | null;
+  journeyId: string | null;
+  nodeId: string | null;
+  maxAttempts: number;
+  /** next_attempt_at of the new batches. */
+  due: number;
+  now: number;
+}
+
+/** New batches and their messages, column by column (messages name their batch in `messageBatchIds`). */
+export interface OutboxChunk {
+  batchIds: string[];
+  userCounts: number[];
+  bodies: string[];
+  actionIds: string[];
+  messageBatchIds: string[];
+  customerIds: string[];
+  targetTypes: string[];
+  targetIds: string[];
+}
+
+/** Inserts new pending batches and their messages (the caller holds the transaction). */
+export async function insertOutboxChunk(trx: Transaction<Database>, dialect: Dialect, common: OutboxCommon, chunk: OutboxChunk): Promise<void> {
+  if (dialect === 'postgres') await insertPostgres(trx, common, chunk);
+  else await insertSqlite(trx, common, chunk);
+}
+
+/**
+ * PostgreSQL: batches in multi-row VALUES of 50 (large bodies make big statements slow), messages as
+ * column arrays through unnest, 5,000 per statement (measured about 3x faster than VALUES).
+ */
+async function insertPostgres(trx: Transaction<Database>, c: OutboxCommon, chunk: OutboxChunk): Promise<void> {
+  for (let start = 0; start < chunk.batchIds.length; start += POSTGRES_ROWS.batches) {
+    const end = Math.min(start + POSTGRES_ROWS.batches, chunk.batchIds.length);
+    // $1..$8 are the shared values; each row adds its id, user count and body.
+    const params: unknown[] = [c.workspaceId, c.webhookId, c.runKind, c.taskId, c.journeyId, c.nodeId, c.maxAttempts, c.due, c.now];
+    const tuples: string[] = [];
+    for (let i = start; i < end; i++) {
+      const n = params.push(chunk.batchIds[i], chunk.userCounts[i], chunk.bodies[i]);
+      tuples.push(`($${n - 2}, $1, $2, $3, $4, $5, $6, $${n - 1}::integer, $${n}, 'pending', 0, $7::integer, $8::bigint, $9::bigint, $9::bigint)`);
+    }
+    await trx.executeQuery(CompiledQuery.raw(BATCH_INSERT + tuples.join(','), params));
+  }
+  for (let start = 0; start < chunk.actionIds.length; start += POSTGRES_ROWS.messages) {
+    const end = start + POSTGRES_ROWS.messages;
+    await trx.executeQuery(
+      CompiledQuery.raw(
+        `insert into delivery_messages (action_id, batch_id, webhook_id, customer_id, target_type, target_id, status)
+         select u.a, u.b, $6::text, u.c, u.t, u.i, 'pending'
+         from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) as u(a, b, c, t, i)`,
+        [
+          chunk.actionIds.slice(start, end),
+          chunk.messageBatchIds.slice(start, end),
+          chunk.customerIds.slice(start, end),
+          chunk.targetTypes.slice(start, end),
+          chunk.targetIds.slice(start, end),
+          c.webhookId,
+        ],
+      ),
+    );
+  }
+}
+
+const POSTGRES_ROWS = { batches: 50, messages: 5_000 };
+
+/** Rows per SQLite statement: measured fastest around 100 (SQLite allows 32,766 parameters). */
+const SQLITE_ROWS = { batches: 50, messages: 100 };
+
+async function insertSqlite(trx: Transaction<Database>, c: OutboxCommon, chunk: OutboxChunk): Promise<void> {
+  const batchCount = chunk.batchIds.length;
+  for (let start = 0; start < batchCount; start += SQLITE_ROWS.batches) {
+    const end = Math.min(start + SQLITE_ROWS.batches, batchCount);
+    const params: unknown[] = [];
+    for (let i = start; i < end; i++) {
+      params.push(chunk.batchIds[i], c.workspaceId, c.webhookId, c.runKind, c.taskId, c.journeyId, c.nodeId, chunk.userCounts[i], chunk.bodies[i], c.maxAttempts, c.due, c.now, c.now);
+    }
+    const sqlText = sqliteInsert('delivery_batches', BATCH_INSERT, "(?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)", end - start);
+    await trx.executeQuery(CompiledQuery.raw(sqlText, params));
+  }
+  const messageCount = chunk.actionIds.length;
+  for (let start = 0; start < messageCount; start += SQLITE_ROWS.messages) {
+    const end = Math.min(start + SQLITE_ROWS.messages, messageCount);
+    const params: unknown[] = [];
+    for (let i = start; i < end; i++) params.push(chunk.actionIds[i], chunk.messageBatchIds[i], c.webhookId, chunk.customerIds[i], chunk.targetTypes[i], chunk.targetIds[i]);
+    const sqlText = sqliteInsert('delivery_messages', MESSAGE_INSERT, "(?, ?, ?, ?, ?, ?, 'pending')", end - start);
+    await trx.executeQuery(CompiledQuery.raw(sqlText, params));
+  }
+}
+
+const BATCH_INSERT =
+  'insert into delivery_batches (id, workspace_id, webhook_id, run_kind, task_id, journey_id, node_id, user_count, body, status, attempts, max_attempts, next_attempt_at, created_at, updated_at) values ';
+const MESSAGE_INSERT = 'insert into delivery_messages (action_id, batch_id, webhook_id, customer_id, target_type, target_id, status) values ';
+const sqliteCache = new Map<string, string>();
+
+function sqliteInsert(table: string, head: string, tuple: string, rows: number): string {
+  const key = `${table}:${rows}`;
+  let text = sqliteCache.get(key);
+  if (text === undefined) {
+    text = head + new Array<string>(rows).fill(tuple).join(',');
+    sqliteCache.set(key, text);
+  }
+  return text;
+}
+
+/** Enabled webhooks that have a batch due now, with their version (to refresh cached targets). */
+export async function findWebhooksWithDueWork(db: Kysely<Database>, now: number): Promise<{ id: string; version: number }[]> {
+  return db
+    .selectFrom('webhooks')
+    .select(['id', 'version'])
+    .where('enabled', '=', 1)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('delivery_batches')
+          .select(sql.lit(1).as('one'))
+          .whereRef('delivery_batches.webhook_id', '=', 'webhooks.id')
+          .where('delivery_batches.status', '=', 'pending')
+          .where('delivery_batches.next_attempt_at', '<=', now),
+      ),
+    )
+    .execute();
+}
+
+const CLAIM_RETURNING = [
+  'delivery_batches.id', 'delivery_batches.workspace_id', 'delivery_batches.webhook_id', 'delivery_batches.run_kind', 'delivery_batches.task_id',
+  'delivery_batches.journey_id', 'delivery_batches.node_id', 'delivery_batches.body', 'delivery_batches.attempts', 'delivery_batches.max_attempts',
+] as const;
+
+/** Leases up to `limit` due batches of one webhook to `workerId`, spending one attempt each. */
+export async function claimBatches(
+  store: Store,
+  claim: { webhookId: string; workerId: string; now: number; leaseExpiresAt: number; limit: number },
+): Promise<ClaimedBatch[]> {
+  const { db } = store;
+  const due = db
+    .selectFrom('delivery_batches')
+    .select('id')
+    .where('webhook_id', '=', claim.webhookId)
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', claim.now)
+    .orderBy('next_attempt_at')
+    .limit(claim.limit);
+  const lease = (eb: ExpressionBuilder<Database, 'delivery_batches'>) => ({
+    status: 'sending',
+    lease_owner: claim.workerId,
+    lease_expires_at: claim.leaseExpiresAt,
+    attempts: eb('delivery_batches.attempts', '+', 1),
+    updated_at: claim.now,
+  });
+  if (store.dialect === 'sqlite') {
+    // SQLite serialises writers: the subquery's rows cannot be claimed by anyone else meanwhile.
+    return db.updateTable('delivery_batches').set(lease).where('id', 'in', due).returning(CLAIM_RETURNING).execute();
+  }
+  // PostgreSQL: other workers skip the rows this one locks. The CTE is materialised on purpose: as an
+  // `IN (subquery)`, the planner may rescan the subquery per row, and each rescan skips the rows this
+  // very statement already updated, so it would claim far more than the limit.
+  return db
+    .with((cte) => cte('due').materialized(), () => due.forUpdate().skipLocked())
+    .updateTable('delivery_batches')
+    .from('due')
+    .set(lease)
+    .whereRef('delivery_batches.id', '=', 'due.id')
+    .where('delivery_batches.status', '=', 'pending')
+    .returning(CLAIM_RETURNING)
+    .execute();
+}
+
+function guardOf(guard: LeaseGuard) {
+  return (eb: ExpressionBuilder<Database, 'delivery_batches'>) =>
+    'owner' in guard
+      ? eb.and([eb('lease_owner', '=', guard.owner), eb('status', '=', 'sending')])
+      : eb.and([eb('status', '=', 'sending'), eb('lease_expires_at', '<=', guard.expiredBy)]);
+}
+
+/**
+ * Records attempts and moves their batches on, in one transaction. A record whose lease the guard
+ * refuses (taken over) changes nothing. Returns the ids of the batches that were updated.
+ */
+export async function recordAttempts(store: Store, guard: LeaseGuard, records: readonly AttemptRecord[], now: number): Promise<Set<string>> {
+  if (records.length === 0) return new Set();
+  return store.db.transaction().execute(async (trx) => {
+    const applied = new Set<string>();
+    const succeeded = records.filter((r) => r.next.status === 'succeeded').map((r) => r.batchId);
+    if (succeeded.length > 0) {
+      const rows = await trx
+        .updateTable('delivery_batches')
+        .set({ status: 'succeeded', lease_owner: null, lease_expires_at: null, updated_at: now, finished_at: now })
+        .where('id', 'in', succeeded)
+        .where(guardOf(guard))
+        .returning('id')
+        .execute();
+      for (const row of rows) applied.add(row.id);
+    }
+    for (const record of records) {
+      const next = record.next;
+      if (next.status === 'succeeded') continue;
+      const result = await trx
+        .updateTable('delivery_batches')
+        .set({
+          status: next.status,
+          lease_owner: null,
+          lease_expires_at: null,
+          last_error: next.lastError,
+          updated_at: now,
+          ...(next.status === 'pending' ? { next_attempt_at: next.nextAttemptAt } : { finished_at: now }),
+        })
+        .where('id', '=', record.batchId)
+        .where(guardOf(guard))
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) > 0) applied.add(record.batchId);
+    }
+    if (applied.size === 0) return applied;
+    await insertAttemptRows(trx, records.filter((r) => applied.has(r.batchId)));
+    const finished = (status: 'succeeded' | 'failed') => records.filter((r) => r.next.status === status && applied.has(r.batchId)).map((r) => r.batchId);
+    for (const status of ['succeeded', 'failed'] as const) {
+      const ids = finished(status);
+      if (ids.length === 0) continue;
+      await trx
+        .updateTable('delivery_messages')
+        .set({ status, sent_at: status === 'succeeded' ? now : null })
+        .where('batch_id', 'in', ids)
+        .execute();
+    }
+    return applied;
+  });
+}
+
+/** Attempt rows are numbered 1, 2, ... over a batch's whole life, across re-sends on demand. */
+async function insertAttemptRows(trx: Transaction<Database>, records: readonly AttemptRecord[]): Promise<void> {
+  const ids = records.map((r) => r.batchId);
+  const last = new Map<string, number>();
+  const rows = await trx
+    .selectFrom('delivery_attempts')
+    .select(['batch_id', (eb) => eb.fn.max('attempt').as('n')])
+    .where('batch_id', 'in', ids)
+    .groupBy('batch_id')
+    .execute();
+  for (const row of rows) last.set(row.batch_id, Number(row.n));
+  await trx
+    .insertInto('delivery_attempts')
+    .values(
+      records.map((r) => {
+        const attempt = (last.get(r.batchId) ?? 0) + 1;
+        last.set(r.batchId, attempt);
+        return {
+          batch_id: r.batchId,
+          attempt,
+          started_at: r.startedAt,
+          latency_ms: r.latencyMs,
+          success: r.success ? 1 : 0,
+          retryable: r.retryable ? 1 : 0,
+          http_status: r.httpStatus,
+          code: r.code,
+          message: r.message,
+          error: r.error,
+        };
+      }),
+    )
+    .execute();
+}
+
+/** Gives back leases this worker will not finish (graceful stop): due now, the unfinished attempt not counted. */
+export async function releaseLeases(store: Store, workerId: string, ids: readonly string[], now: number): Promise<number> {
+  if (ids.length === 0) return 0;
+  const result = await store.db
+    .updateTable('delivery_batches')
+    .set((eb) => ({ status: 'pending', attempts: eb('attempts', '-', 1), lease_owner: null, lease_expires_at: null, next_attempt_at: now, updated_at: now }))
+    .where('id', 'in', [...ids])
+    .where('lease_owner', '=', workerId)
+    .where('status', '=', 'sending')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Batches whose lease expired: their worker died (or hung) before recording an outcome. */
+export async function findExpiredLeases(db: Kysely<Database>, now: number, limit: number): Promise<Pick<DeliveryBatchRow, 'id' | 'attempts' | 'max_attempts' | 'lease_owner' | 'updated_at'>[]> {
+  // updated_at is the claim's time: when the lost attempt started.
+  return db
+    .selectFrom('delivery_batches')
+    .select(['id', 'attempts', 'max_attempts', 'lease_owner', 'updated_at'])
+    .where('status', '=', 'sending')
+    .where('lease_expires_at', '<=', now)
+    .limit(limit)
+    .execute();
+}

@@ -1,0 +1,106 @@
+import type { AppContext } from '../context.js';
+import { errors } from '../errors.js';
+import type { SignedQuery } from './check-signed-query.js';
+import { judgeReceipts, type AcceptedReceipt, type ReceiptInput, type Rejection } from './judge-receipts.js';
+import { purgeNoncesNowAndThen } from './purge-nonces.js';
+import { newReceiptIds } from './receipt-ids.js';
+import {
+  claimNonce,
+  insertReceipts,
+  isDeadlock,
+  loadDeliveredMessages,
+  loadReceiptWebhooks,
+  setMessageReceiptStatuses,
+  type NewReceipt,
+  type ReceiptWebhook,
+} from './store.js';
+import { verifyReportSignature } from './verify-signature.js';
+
+/** What became of a report's receipts: how many were accepted (repeats included), which were refused. */
+export interface ReportOutcome {
+  total: number;
+  accepted: number;
+  /** Accepted receipts stored for the first time (the others repeated a msg_id). */
+  stored: number;
+  rejected: Rejection[];
+}
+
+/** Tries of a report's transaction when PostgreSQL picks it as a deadlock victim. */
+const MAX_ATTEMPTS = 3;
+
+/** The rows to insert, in report order: one per (webhook, msg_id), the first winning; a later repeat is acknowledged only. */
+function receiptRows(accepted: readonly AcceptedReceipt[], now: number): NewReceipt[] {
+  const seen = new Set<string>();
+  const unique: AcceptedReceipt[] = [];
+  for (const a of accepted) {
+    const key = `${a.message.webhookId}\u0000${a.receipt.msg_id}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    unique.push(a);
+  }
+  const ids = newReceiptIds(unique.length, now);
+  return unique.map(({ receipt, message }, i) => ({
+    id: ids[i]!,
+    webhook_id: message.webhookId,
+    msg_id: receipt.msg_id,
+    action_id: message.actionId,
+    batch_id: message.batchId,
+    customer_id: message.customerId,
+    status: receipt.status,
+    send_time: receipt.send_time,
+  }));
+}
+
+/** For the rows inserted, each message's latest status: the last in report order. */
+function latestStatuses(rows: readonly NewReceipt[], inserted: ReadonlySet<string>): Map<string, string> {
+  const latest = new Map<string, string>();
+  for (const row of rows) if (inserted.has(row.id)) latest.set(row.action_id, row.status);
+  return latest;
+}
+
+/** The report's transaction: claim the nonce, match the receipts, insert the new ones, update their messages. */
+function storeReport(
+  ctx: AppContext,
+  nonce: string,
+  nonceExpiresAt: number,
+  receipts: readonly ReceiptInput[],
+  webhooks: ReadonlyMap<string, ReceiptWebhook>,
+  now: number,
+): Promise<ReportOutcome> {
+  const { dialect } = ctx.store;
+  return ctx.store.db.transaction().execute(async (trx) => {
+    if (!(await claimNonce(trx, nonce, nonceExpiresAt, now))) {
+      throw errors.receiptUnauthorized(`nonce ${JSON.stringify(nonce)} was already used; send a new nonce with each report`);
+    }
+    const actionIds = [...new Set(receipts.map((r) => r.callback_params.actionId))];
+    const messages = await loadDeliveredMessages(trx, dialect, actionIds);
+    const { accepted, rejected } = judgeReceipts(receipts, webhooks, messages, now);
+    const rows = receiptRows(accepted, now);
+    const inserted = await insertReceipts(trx, dialect, rows, now);
+    await setMessageReceiptStatuses(trx, dialect, latestStatuses(rows, inserted), now);
+    return { total: receipts.length, accepted: accepted.length, stored: inserted.size, rejected };
+  });
+}
+
+/**
+ * Receives a receipt report whose timestamp and shape are already checked: authenticates it with
+ * the named webhooks' keys, then in one transaction claims its nonce and stores the receipts that
+ * match a sent message. Refused receipts are returned, not thrown; the valid ones are kept.
+ */
+export async function reportReceipts(ctx: AppContext, signed: SignedQuery, receipts: readonly ReceiptInput[]): Promise<ReportOutcome> {
+  // The document's own sample is an empty report answered with Success: there is no webhook to check a key against.
+  if (receipts.length === 0) return { total: 0, accepted: 0, stored: 0, rejected: [] };
+  const now = ctx.clock.now();
+  const webhooks = await loadReceiptWebhooks(ctx.store.db, [...new Set(receipts.map((r) => r.callback_params.webhook_id))]);
+  verifyReportSignature(ctx, webhooks.values(), signed);
+  await purgeNoncesNowAndThen(ctx.store, now);
+  const nonceExpiresAt = signed.timestampMs + ctx.config.receipts.timestampWindowSeconds * 1000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await storeReport(ctx, signed.nonce, nonceExpiresAt, receipts, webhooks, now);
+    } catch (error) {
+      // Two reports about the same messages at once can deadlock on PostgreSQL: the victim is rolled back whole, so retry it.
+      if (attempt >= MAX_ATTEMPTS || !isDeadlock(error)) throw error;
+    }
+  }
+}

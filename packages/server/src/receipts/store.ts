@@ -1,0 +1,218 @@
+import { sql, type Kysely } from 'kysely';
+import type { Store } from '../store/database.js';
+import type { Dialect } from '../store/dialect.js';
+import type { Database, ReceiptRow } from '../store/schema.js';
+
+/** Longest `in (...)` list of bound variables per query: far below SQLite's variable limit. */
+export const IN_CHUNK = 500;
+
+/** Code-unit order, the same in every process (localeCompare is not). */
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Whether a database error is PostgreSQL choosing this transaction as a deadlock victim. */
+export function isDeadlock(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === '40P01';
+}
+
+/** `list` cut into consecutive pieces of at most `size`. */
+export function chunk<T>(list: readonly T[], size: number): T[][] {
+  const pieces: T[][] = [];
+  for (let i = 0; i < list.length; i += size) pieces.push(list.slice(i, i + size));
+  return pieces;
+}
+
+/** What the receipts endpoint needs of a webhook: how it authenticates and its receipt settings. */
+export interface ReceiptWebhook {
+  id: string;
+  authMethod: 'none' | 'key';
+  keySealed: string | null;
+  receiptEnabled: boolean;
+  retentionHours: number;
+  statuses: Set<string>;
+}
+
+/** The webhooks among `ids` that exist, with their status codes: two queries per 500 ids. */
+export async function loadReceiptWebhooks(db: Kysely<Database>, ids: readonly string[]): Promise<Map<string, ReceiptWebhook>> {
+  const found = new Map<string, ReceiptWebhook>();
+  for (const part of chunk(ids, IN_CHUNK)) {
+    const [rows, statuses] = await Promise.all([
+      db.selectFrom('webhooks').select(['id', 'auth_method', 'key_sealed', 'receipt_enabled', 'receipt_retention_hours']).where('id', 'in', part).execute(),
+      db.selectFrom('receipt_statuses').select(['webhook_id', 'code']).where('webhook_id', 'in', part).execute(),
+    ]);
+    for (const r of rows) {
+      found.set(r.id, {
+        id: r.id,
+        authMethod: r.auth_method === 'key' ? 'key' : 'none',
+        keySealed: r.key_sealed,
+        receiptEnabled: r.receipt_enabled === 1,
+        retentionHours: r.receipt_retention_hours,
+        statuses: new Set(),
+      });
+    }
+    for (const s of statuses) found.get(s.webhook_id)?.statuses.add(s.code);
+  }
+  return found;
+}
+
+/** A sent (or being sent) user message, as a receipt is matched against it. */
+export interface DeliveredMessage {
+  actionId: string;
+  batchId: string;
+  webhookId: string;
+  customerId: string;
+  /** When the message went out; the batch's creation when the engine has not recorded it. */
+  sentAt: number;
+}
+
+/**
+ * The messages among `actionIds` that exist, by action id, in one statement whatever their
+ * number: the ids travel as one parameter (a JSON array on SQLite, a text[] on PostgreSQL), so
+ * there is no variable limit to chunk for and one short statement to prepare.
+ */
+export async function loadDeliveredMessages(db: Kysely<Database>, dialect: Dialect, actionIds: readonly string[]): Promise<Map<string, DeliveredMessage>> {
+  const found = new Map<string, DeliveredMessage>();
+  if (actionIds.length === 0) return found;
+  const matches =
+    dialect === 'postgres'
+      ? sql`m.action_id = any(${[...actionIds]}::text[])`
+      : sql`m.action_id in (select value from json_each(${JSON.stringify(actionIds)}))`;
+  const { rows } = await sql<{ action_id: string; batch_id: string; webhook_id: string; customer_id: string; sent_at: number | null; created_at: number }>`
+    select m.action_id, m.batch_id, m.webhook_id, m.customer_id, m.sent_at, b.created_at
+    from delivery_messages m join delivery_batches b on b.id = m.batch_id
+    where ${matches}`.execute(db);
+  for (const r of rows) {
+    found.set(r.action_id, { actionId: r.action_id, batchId: r.batch_id, webhookId: r.webhook_id, customerId: r.customer_id, sentAt: Number(r.sent_at ?? r.created_at) });
+  }
+  return found;
+}
+
+/**
+ * Records a nonce until `expiresAt`; false when it is already recorded and unexpired. An expired
+ * row still waiting for the purge is taken over, so the purge is never needed for correctness.
+ */
+export async function claimNonce(db: Kysely<Database>, nonce: string, expiresAt: number, now: number): Promise<boolean> {
+  const row = await db
+    .insertInto('receipt_nonces')
+    .values({ nonce, expires_at: expiresAt })
+    .onConflict((oc) => oc.column('nonce').doUpdateSet({ expires_at: expiresAt }).where('receipt_nonces.expires_at', '<', now))
+    .returning('nonce')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Deletes at most `limit` expired nonces (an index range, never a full scan); returns how many. */
+export async function purgeExpiredNonces(db: Kysely<Database>, now: number, limit: number): Promise<number> {
+  const result = await db
+    .deleteFrom('receipt_nonces')
+    .where('nonce', 'in', (eb) => eb.selectFrom('receipt_nonces').select('nonce').where('expires_at', '<', now).limit(limit))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** A receipt row before it is stored (the time of receipt is one value for the whole report). */
+export type NewReceipt = Omit<ReceiptRow, 'received_at'>;
+
+const RECEIPT_COLUMNS = ['id', 'webhook_id', 'msg_id', 'action_id', 'batch_id', 'customer_id', 'status', 'send_time'] as const;
+
+/**
+ * Inserts receipts (all received at `receivedAt`) in one statement, skipping any (webhook_id,
+ * msg_id) already stored; returns the ids of the rows inserted. The rows travel as one JSON
+ * parameter on SQLite and as one text[] per column on PostgreSQL (unnest).
+ */
+export async function insertReceipts(db: Kysely<Database>, dialect: Dialect, rows: readonly NewReceipt[], receivedAt: number): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  // One lock order for every report, so concurrent reports rarely deadlock on PostgreSQL (SQLite runs one writer at a time).
+  const ordered = dialect === 'postgres' ? [...rows].sort((a, b) => compare(a.webhook_id, b.webhook_id) || compare(a.msg_id, b.msg_id)) : rows;
+  const source =
+    dialect === 'postgres'
+      ? sql`select u.*, ${receivedAt}::bigint from unnest(${sql.join(RECEIPT_COLUMNS.map((c) => sql`${ordered.map((r) => r[c])}::text[]`))}) as u`
+      : // `where true` resolves SQLite's parsing ambiguity between a join's ON and the upsert's ON CONFLICT.
+        sql`select ${sql.join(RECEIPT_COLUMNS.map((_, i) => sql`value ->> ${sql.lit(i)}`))}, ${receivedAt} from json_each(${JSON.stringify(ordered.map((r) => RECEIPT_COLUMNS.map((c) => r[c])))}) where true`;
+  const { rows: inserted } = await sql<{ id: string }>`
+    insert into receipts (${sql.join(RECEIPT_COLUMNS.map((c) => sql.ref(c)))}, received_at)
+    ${source}
+    on conflict (webhook_id, msg_id) do nothing
+    returning id`.execute(db);
+  return new Set(inserted.map((r) => r.id));
+}
+
+/** Sets the latest receipt status of messages (action id → status) in one statement. */
+export async function setMessageReceiptStatuses(db: Kysely<Database>, dialect: Dialect, statuses: ReadonlyMap<string, string>, now: number): Promise<void> {
+  if (statuses.size === 0) return;
+  if (dialect === 'postgres') {
+    const sorted = [...statuses].sort((a, b) => compare(a[0], b[0]));
+    await sql`
+      update delivery_messages m set receipt_status = u.status, receipt_at = ${now}
+      from unnest(${sorted.map((e) => e[0])}::text[], ${sorted.map((e) => e[1])}::text[]) as u(action_id, status)
+      where m.action_id = u.action_id`.execute(db);
+    return;
+  }
+  await sql`
+    update delivery_messages set receipt_status = j.value ->> 1, receipt_at = ${now}
+    from json_each(${JSON.stringify([...statuses])}) as j
+    where delivery_messages.action_id = j.value ->> 0`.execute(db);
+}
+
+/** Which receipts to count: one webhook, some batches, or one task (any combination narrows). */
+export interface ReceiptCountFilter {
+  webhookId?: string;
+  batchIds?: readonly string[];
+  taskId?: string;
+}
+
+/** Receipts of one status code: how many, and how many distinct users (messages) reported it. */
+export interface StatusCount {
+  status: string;
+  /** The status's configured value (e.g. "Success"), or null if the code is not configured. */
+  value: string | null;
+  count: number;
+  users: number;
+}
+
+/** Counts stored receipts per status code, for task details and journey branching; ordered by status. */
+export async function countReceiptsByStatus(store: Store, filter: ReceiptCountFilter): Promise<StatusCount[]> {
+  if (filter.batchIds !== undefined && filter.batchIds.length === 0) return [];
+  let query = store.db
+    .selectFrom('receipts as r')
+    .leftJoin('receipt_statuses as s', (join) => join.onRef('s.webhook_id', '=', 'r.webhook_id').onRef('s.code', '=', 'r.status'))
+    .select((eb) => [
+      'r.status',
+      's.value',
+      eb.fn.countAll<number>().as('count'),
+      sql<number>`count(distinct r.action_id)`.as('users'),
+    ])
+    .groupBy(['r.status', 's.value'])
+    .orderBy('r.status');
+  if (filter.webhookId !== undefined) query = query.where('r.webhook_id', '=', filter.webhookId);
+  if (filter.batchIds !== undefined) {
+    const ids = filter.batchIds;
+    query = query.where((eb) => eb.or(chunk(ids, IN_CHUNK).map((part) => eb('r.batch_id', 'in', part))));
+  }
+  if (filter.taskId !== undefined) {
+    const taskId = filter.taskId;
+    query = query.where('r.batch_id', 'in', (eb) => eb.selectFrom('delivery_batches').select('id').where('task_id', '=', taskId));
+  }
+  const rows = await query.execute();
+  return rows.map((r) => ({ status: r.status, value: r.value ?? null, count: Number(r.count), users: Number(r.users) }));
+}
+
+/** One stored receipt of a message. */
+export interface MessageReceipt {
+  msgId: string;
+  status: string;
+  customerId: string;
+  sendTime: string;
+  receivedAt: number;
+}
+
+/** The receipts reported for one message (callback_params.actionId), oldest first. */
+export async function listMessageReceipts(store: Store, actionId: string): Promise<MessageReceipt[]> {
+  const rows = await store.db
+    .selectFrom('receipts')
+    .select(['msg_id', 'status', 'customer_id', 'send_time', 'received_at'])
+    .where('action_id', '=', actionId)
+    .orderBy('received_at')
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => ({ msgId: r.msg_id, status: r.status, customerId: r.customer_id, sendTime: r.send_time, receivedAt: r.received_at }));
+}
