@@ -29,7 +29,7 @@ const program = new Command('hookreach').description('Hookreach: webhooks for ma
 
 program
   .command('start')
-  .description('Run migrations, then serve the API (and, later, the delivery engine and console) in one process')
+  .description('Run migrations, then serve the API and run the delivery engine in one process')
   .addHelpText('after', ENVIRONMENT_HELP)
   .action(async () => {
     const app = await startServer(config());

@@ -23,7 +23,8 @@ export function frameworkErrors(error: FastifyError, _request: FastifyRequest, r
   void reply.status(known.statusCode).send({ error: { code: known.code, message: known.message } });
 }
 
-function toCatalogueError(error: FastifyError & { validationContext?: string }, bodyLimit: number): HookreachError {
+/** Any thrown error as the catalogue error it stands for (Fastify's own errors included; unknown ones are INTERNAL). */
+export function toCatalogueError(error: FastifyError & { validationContext?: string }, bodyLimit: number): HookreachError {
   if (error instanceof HookreachError) return error;
   if (error.validation) return errors.validation(toFieldErrors(error.validation as never, error.validationContext));
   switch (error.code) {

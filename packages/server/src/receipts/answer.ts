@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { RECEIPT_SUCCESS_CODE } from '@hookreach/protocol';
-import { errors, HookreachError, type FieldError } from '../errors.js';
-import { toFieldErrors } from '../http/validation.js';
+import { errors, type FieldError } from '../errors.js';
+import { toCatalogueError } from '../http/error-handler.js';
 import type { Rejection } from './judge-receipts.js';
 import type { ReportOutcome } from './report-receipts.js';
 
@@ -52,30 +52,6 @@ function receiptPath(path: string): string {
   return path === '(body)' ? 'body' : path.startsWith('[') ? `receipts${path}` : path;
 }
 
-/** Any error of the receipts route as the catalogue error it stands for. */
-function toCatalogueError(error: FastifyError & { validationContext?: string }, bodyLimit: number): HookreachError {
-  if (error instanceof HookreachError) return error;
-  if (error.validation) {
-    const details = toFieldErrors(error.validation as never, error.validationContext).map((d) => ({ path: receiptPath(d.path), message: d.message }));
-    return errors.validation(details);
-  }
-  switch (error.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return errors.payloadTooLarge(bodyLimit);
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return errors.unsupportedMediaType(String(error.message.split('\'')[1] ?? 'unknown'));
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return errors.malformedJson('the body is empty');
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return errors.malformedJson(error.message);
-  }
-  if (error instanceof SyntaxError && error.statusCode === 400) return errors.malformedJson(error.message);
-  if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
-    return new HookreachError('BAD_REQUEST', error.statusCode, error.message);
-  }
-  return errors.internal();
-}
-
 /**
  * The receipts route's error handler: every error answers in the document's shape
  * `{code: <HTTP status>, message}` (not /api/v1's `{"error": ...}`), so an integrator reads one shape.
@@ -83,9 +59,10 @@ function toCatalogueError(error: FastifyError & { validationContext?: string }, 
 export function receiptErrorHandler(bodyLimit: number) {
   return (error: FastifyError & { validationContext?: string }, request: FastifyRequest, reply: FastifyReply): void => {
     const known = toCatalogueError(error, bodyLimit);
+    const details = known.code === errors.validation.code ? ((known.details ?? []) as FieldError[]).map((d) => ({ path: receiptPath(d.path), message: d.message })) : [];
     if (known.statusCode >= 500) request.log.error({ err: error }, 'receipt report failed');
     // The document's shape has no details: a shape error's message lists every problem itself.
-    const message = known.code === errors.validation.code ? validationMessage((known.details ?? []) as FieldError[]) : known.message;
+    const message = known.code === errors.validation.code ? validationMessage(details) : known.message;
     const body: ReceiptAnswerBody = { code: known.statusCode, message };
     if (known.code === errors.receiptsRejected.code) {
       body.accepted = 0;

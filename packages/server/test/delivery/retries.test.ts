@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clampRetryAfter, retryDelayMs } from '../../src/delivery/retry-policy.js';
 import { describeEachDialect } from '../support/dialects.js';
 import { useTestApp, type TestApp } from '../support/test-app.js';
-import { closedPort } from '../parameters/support.js';
+import { closedPort } from '../support/net.js';
 import {
   attemptRows,
   batchRow,

@@ -1,3 +1,4 @@
+export { closedPort } from '../support/net.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SIGNATURE_HEADER, verifySignature } from '@hookreach/protocol';
@@ -190,11 +191,3 @@ export async function startExampleInterface(key: string | null) {
   };
 }
 
-/** A port on 127.0.0.1 where nothing listens (bound, then released). */
-export async function closedPort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
