@@ -1,6 +1,6 @@
 export { closedPort } from '../support/net.js';
+import { listenLocal } from '../support/net.js';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { SIGNATURE_HEADER, verifySignature } from '@hookreach/protocol';
 import type { LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
@@ -71,16 +71,7 @@ export async function startRecorder(key: string | null) {
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    requests,
-    url: (path: string) => `http://127.0.0.1:${port}${path}`,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  return { requests, ...(await listenLocal(server)) };
 }
 
 
