@@ -1,7 +1,7 @@
 import { buildUserMessage, MAX_BATCH_SIZE, serializeBatch, type UserMessageInput, type WebhookUserMessage } from '@hookreach/protocol';
 import type { AppContext } from '../context.js';
 import { errors, type FieldError } from '../errors.js';
-import { newIds } from './bulk-ids.js';
+import { newIds } from '../shared/ids.js';
 import { notifyEnqueued } from './notify.js';
 import { insertOutboxChunk, type OutboxChunk, type OutboxCommon } from './outbox.js';
 import { maxAttemptsOf } from './retry-policy.js';

@@ -3,7 +3,7 @@ import { errors } from '../errors.js';
 import type { SignedQuery } from './check-signed-query.js';
 import { judgeReceipts, type AcceptedReceipt, type ReceiptInput, type Rejection } from './judge-receipts.js';
 import { purgeNoncesNowAndThen } from './purge-nonces.js';
-import { newReceiptIds } from './receipt-ids.js';
+import { newIds } from '../shared/ids.js';
 import {
   claimNonce,
   insertReceipts,
@@ -38,7 +38,7 @@ function receiptRows(accepted: readonly AcceptedReceipt[], now: number): NewRece
     seen.add(key);
     unique.push(a);
   }
-  const ids = newReceiptIds(unique.length, now);
+  const ids = newIds('rc', unique.length, now);
   return unique.map(({ receipt, message }, i) => ({
     id: ids[i]!,
     webhook_id: message.webhookId,

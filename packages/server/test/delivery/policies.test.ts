@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newIds } from '../../src/delivery/bulk-ids.js';
+import { newIds } from '../../src/shared/ids.js';
 import { newId } from '../../src/shared/ids.js';
 import { CircuitBreaker } from '../../src/delivery/circuit-breaker.js';
 import { TokenBucket } from '../../src/delivery/token-bucket.js';
