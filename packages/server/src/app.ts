@@ -1,9 +1,11 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { authenticate } from './access/authenticate.js';
+import { accessRoutes } from './access/routes.js';
 import type { AppContext } from './context.js';
 import { frameworkErrors, installErrorHandling } from './http/error-handler.js';
 import { registerOpenApi } from './http/openapi.js';
 import { buildValidator } from './http/validation.js';
+import { auditRoutes } from './audit/routes.js';
 import { deliveryRoutes } from './delivery/routes.js';
 import { testSendRoutes } from './delivery/test-send/routes.js';
 import { healthRoutes } from './health/routes.js';
@@ -42,6 +44,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
       await api.register(webhookRoutes, { ctx });
       await api.register(testSendRoutes, { ctx });
       await api.register(deliveryRoutes, { ctx });
+      await api.register(accessRoutes, { ctx });
+      await api.register(auditRoutes, { ctx });
     },
     { prefix: '/api/v1' },
   );

@@ -48,6 +48,21 @@ export const errors = {
   uriTooLong: define('URI_TOO_LONG', 414, () => 'A path segment of the URL is too long'),
   unauthorized: define('UNAUTHORIZED', 401, () => 'A valid API token is required: send "Authorization: Bearer <token>"'),
   forbidden: define('FORBIDDEN', 403, (message: string) => message),
+  adminRequired: define('ADMIN_REQUIRED', 403, () => 'This action needs an administrator'),
+  permissionRequired: define(
+    'PERMISSION_REQUIRED',
+    403,
+    (permission: string, displayName: string) => `This action needs a role with the permission "${displayName}" (${permission})`,
+    (permission) => [{ permission }],
+  ),
+  grantRequired: define(
+    'GRANT_REQUIRED',
+    403,
+    (webhookId: string, reason: string) => `You have no valid grant on webhook "${webhookId}": ${reason}`,
+    (webhookId, reason) => [{ webhookId, reason }],
+  ),
+  memberDisabled: define('MEMBER_DISABLED', 403, () => 'This member is disabled; an administrator can enable it again'),
+  memberRemoved: define('MEMBER_REMOVED', 403, (memberId: string) => `Member "${memberId}" has been deleted`),
   receiptUnauthorized: define('RECEIPT_UNAUTHORIZED', 401, (reason: string) => `The receipt report is not authenticated: ${reason}`),
   receiptsRejected: define(
     'RECEIPTS_REJECTED',
@@ -85,6 +100,14 @@ export const errors = {
     409,
     (status: string) => `Only a failed or cancelled delivery can be re-sent; this one is ${status}`,
   ),
+  alreadyExists: define(
+    'ALREADY_EXISTS',
+    409,
+    (resource: string, field: string, value: string) => `A ${resource} with ${field} "${value}" already exists`,
+    (_resource, field, value) => [{ path: field, message: `"${value}" is already taken` }],
+  ),
+  builtInAdmin: define('BUILT_IN_ADMIN', 409, (action: string) => `The built-in administrator cannot be ${action}`),
+  tooManyTokens: define('TOO_MANY_TOKENS', 409, (limit: number) => `A member may hold at most ${limit} active API tokens; revoke one first`),
   concurrentModification: define(
     'CONCURRENT_MODIFICATION',
     409,

@@ -3,9 +3,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { requireAdmin } from '../access/authenticate.js';
 import type { AppContext } from '../context.js';
-import { errors } from '../errors.js';
 import { bearer, errorResponses } from '../http/schemas.js';
-import { listIdTypes, setIdTypeEnabled } from './store.js';
+import { setIdTypeEnabled } from './set-id-type-enabled.js';
+import { listIdTypes } from './store.js';
 
 const IdType = Type.Object(
   {
@@ -37,8 +37,6 @@ export const idTypeRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (base
     },
   }, async (request) => {
     requireAdmin(request);
-    const updated = await setIdTypeEnabled(ctx.store, request.principal.workspaceId, request.params.code, request.body.enabled);
-    if (!updated) throw errors.notFound('ID type', request.params.code);
-    return updated;
+    return setIdTypeEnabled(ctx, request.principal, request.params.code, request.body.enabled);
   });
 };

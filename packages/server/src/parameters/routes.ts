@@ -3,6 +3,8 @@ import type { ErrorObject } from 'ajv';
 import type { FastifyPluginAsync, FastifySchemaValidationError } from 'fastify';
 import { Type } from 'typebox';
 import { requireAdmin } from '../access/authenticate.js';
+import { assertHasPermission } from '../access/may-use-webhook.js';
+import { WEBHOOK_USE } from '../access/permissions.js';
 import type { AppContext } from '../context.js';
 import { errors } from '../errors.js';
 import { bearer, errorResponses } from '../http/schemas.js';
@@ -32,8 +34,11 @@ export const parameterRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (b
   for (const schema of PARAMETER_SCHEMAS) app.addSchema(schema);
 
   app.get('/parameters', {
-    schema: { tags, summary: 'List parameters, newest first', security: bearer, querystring: ListQuery, response: { 200: Type.Ref('ParameterPage'), ...errorResponses() } },
-  }, async (request) => listParameters(ctx, request.principal, request.query));
+    schema: { tags, summary: 'List parameters, newest first', security: bearer, querystring: ListQuery, response: { 200: Type.Ref('ParameterPage'), ...errorResponses(403) } },
+  }, async (request) => {
+    await assertHasPermission(ctx, request.principal, WEBHOOK_USE);
+    return listParameters(ctx, request.principal, request.query);
+  });
 
   app.post('/parameters', {
     schema: { tags, summary: 'Create a parameter', security: bearer, body: ParameterInput, response: { 201: Type.Ref('Parameter'), ...errorResponses(403) } },
@@ -46,8 +51,9 @@ export const parameterRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (b
   });
 
   app.get('/parameters/:id', {
-    schema: { tags, summary: 'Parameter details, with what uses it', security: bearer, params: ParameterIdParams, response: { 200: Type.Ref('Parameter'), ...errorResponses(404) } },
+    schema: { tags, summary: 'Parameter details, with what uses it', security: bearer, params: ParameterIdParams, response: { 200: Type.Ref('Parameter'), ...errorResponses(403, 404) } },
   }, async (request, reply) => {
+    await assertHasPermission(ctx, request.principal, WEBHOOK_USE);
     const parameter = await getParameter(ctx, request.principal, request.params.id);
     void reply.header('etag', etagOf(parameter.version));
     return parameter;
@@ -94,7 +100,10 @@ export const parameterRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (b
       security: bearer,
       params: ParameterIdParams,
       querystring: OptionsQuery,
-      response: { 200: Type.Ref('ParameterOptions'), ...errorResponses(404, 502) },
+      response: { 200: Type.Ref('ParameterOptions'), ...errorResponses(403, 404, 502) },
     },
-  }, async (request) => listParameterOptions(ctx, request.principal, request.params.id, request.query));
+  }, async (request) => {
+    await assertHasPermission(ctx, request.principal, WEBHOOK_USE);
+    return listParameterOptions(ctx, request.principal, request.params.id, request.query);
+  });
 };

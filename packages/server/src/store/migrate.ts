@@ -2,6 +2,8 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import type { Dialect } from './dialect.js';
 import * as configuration from './migrations/0001-configuration.js';
 import * as delivery from './migrations/0002-delivery.js';
+import * as access from './migrations/0003-access.js';
+import * as audit from './migrations/0004-audit.js';
 import type { Store } from './database.js';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -10,6 +12,8 @@ type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<voi
 const MIGRATIONS: Record<string, DialectMigration> = {
   '0001-configuration': configuration,
   '0002-delivery': delivery,
+  '0003-access': access,
+  '0004-audit': audit,
 };
 
 // Kysely cannot tell the dialect inside a migration, so each one is handed it.

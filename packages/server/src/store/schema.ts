@@ -1,4 +1,4 @@
-
+import type { Generated } from 'kysely';
 
 /**
  * Row types of every table. Conventions that hold on both dialects: booleans are 0/1 integers,
@@ -21,6 +21,12 @@ export interface Database {
   test_sends: TestSendRow;
   receipts: ReceiptRow;
   receipt_nonces: ReceiptNonceRow;
+  roles: RoleRow;
+  member_roles: MemberRoleRow;
+  member_groups: MemberGroupRow;
+  member_group_members: MemberGroupMemberRow;
+  webhook_grants: WebhookGrantRow;
+  audit_log: AuditLogRow;
 }
 
 export interface WorkspaceRow {
@@ -35,6 +41,10 @@ export interface MemberRow {
   name: string;
   email: string;
   admin: number;
+  /** 0 when disabled: the member's tokens stop working until enabled again. */
+  enabled: Generated<number>;
+  /** Set when deleted: the row stays so history can still name the member. */
+  deleted_at: Generated<number | null>;
   created_at: number;
   updated_at: number;
 }
@@ -46,9 +56,57 @@ export interface ApiTokenRow {
   token_hash: string;
   /** First characters of the token, to recognise it in lists. */
   prefix: string;
+  /** The owner's label for the token ("CI", "laptop"). */
+  name: Generated<string>;
   created_at: number;
   last_used_at: number | null;
   revoked_at: number | null;
+}
+
+/** A named set of permissions given to members. */
+export interface RoleRow {
+  id: string;
+  workspace_id: string;
+  name: string;
+  /** JSON array of permission names (access/permissions.ts). */
+  permissions: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface MemberRoleRow {
+  member_id: string;
+  role_id: string;
+}
+
+/** A named set of members, to grant webhooks to many at once. */
+export interface MemberGroupRow {
+  id: string;
+  workspace_id: string;
+  name: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface MemberGroupMemberRow {
+  group_id: string;
+  member_id: string;
+}
+
+/** Permission to use one webhook, for one member or one member group, within a validity window. */
+export interface WebhookGrantRow {
+  id: string;
+  workspace_id: string;
+  webhook_id: string;
+  /** 'member' | 'group': all grants of one webhook share one method. */
+  method: string;
+  member_id: string | null;
+  group_id: string | null;
+  /** Valid from this instant (inclusive) until `valid_until` (exclusive). */
+  valid_from: number;
+  valid_until: number;
+  created_by: string;
+  created_at: number;
 }
 
 export interface IdTypeRow {
@@ -234,4 +292,24 @@ export interface ReceiptRow {
 export interface ReceiptNonceRow {
   nonce: string;
   expires_at: number;
+}
+
+/** One configuration or grant change: who, when, what, and the resource before and after (secrets masked). */
+export interface AuditLogRow {
+  /** Insertion order, so entries written in the same millisecond still read newest first. */
+  seq: Generated<number>;
+  id: string;
+  workspace_id: string;
+  /** The member who made the change; no foreign key, so the entry outlives the member. */
+  actor_id: string;
+  /** The member's name when the change was made. */
+  actor_name: string;
+  action: string;
+  resource_type: string;
+  resource_id: string;
+  /** JSON of the resource before the change (null when it did not exist), secrets masked. */
+  before_value: string | null;
+  /** JSON of the resource after the change (null when it no longer exists), secrets masked. */
+  after_value: string | null;
+  at: number;
 }

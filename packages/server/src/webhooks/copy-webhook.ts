@@ -2,10 +2,11 @@ import type { Principal } from '../access/principal.js';
 import type { AppContext } from '../context.js';
 import { errors, type FieldError } from '../errors.js';
 import { newId } from '../shared/ids.js';
+import { auditWebhook } from './audit-webhook.js';
 import { keyContext, type Webhook } from './model.js';
 import { readWebhook } from './read-webhook.js';
 import { LIMITS, type WebhookCopyInput } from './schemas.js';
-import { insertWebhook, settingsRow } from './store.js';
+import { findWebhook, insertWebhook, settingsRow } from './store.js';
 import { checkText } from './validate-webhook.js';
 
 const SUFFIX = ' (copy)';
@@ -29,13 +30,15 @@ export async function copyWebhook(ctx: AppContext, principal: Principal, id: str
   // The key is sealed to its webhook's id, so the copy gets it re-sealed under its own.
   const keySealed = source.keySealed === null ? null : ctx.secrets.seal(ctx.secrets.open(source.keySealed, keyContext(id)), keyContext(copyId));
   const settings = settingsRow({ ...webhook, name, key: undefined }, keySealed);
-  await ctx.store.db.transaction().execute((trx) =>
-    insertWebhook(
+  return ctx.store.db.transaction().execute(async (trx) => {
+    await insertWebhook(
       trx,
       { id: copyId, workspace_id: principal.workspaceId, ...settings, enabled: 0, latest_test: null, version: 1, created_at: now, updated_at: now },
       webhook.parameters,
       webhook.receipt.statuses,
-    ),
-  );
-  return (await readWebhook(ctx.store, principal.workspaceId, copyId)).webhook;
+    );
+    const copy = (await findWebhook(trx, principal.workspaceId, copyId))!.webhook;
+    await auditWebhook(trx, principal, { action: 'copy', id: copyId, before: null, after: { ...copy, copiedFrom: id }, at: now });
+    return copy;
+  });
 }

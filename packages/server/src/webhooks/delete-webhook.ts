@@ -3,6 +3,7 @@ import type { AppContext } from '../context.js';
 import { errors } from '../errors.js';
 import { isForeignKeyViolation } from '../store/queries.js';
 import { ifMatchAllows } from '../http/etag.js';
+import { auditWebhook } from './audit-webhook.js';
 import type { WebhookRecord } from './model.js';
 import { readWebhook } from './read-webhook.js';
 import { deleteUnusedDisabledWebhook, listWebhookUsages } from './store.js';
@@ -21,7 +22,12 @@ export async function deleteWebhook(ctx: AppContext, principal: Principal, id: s
   await refuseIfNotDeletable(ctx, record, ifMatch);
   let deleted: boolean;
   try {
-    deleted = await deleteUnusedDisabledWebhook(ctx.store, principal.workspaceId, id, record.webhook.version);
+    deleted = await ctx.store.db.transaction().execute(async (trx) => {
+      if (!(await deleteUnusedDisabledWebhook(trx, principal.workspaceId, id, record.webhook.version))) return false;
+      // The version guard makes the record read before the transaction exactly what was deleted.
+      await auditWebhook(trx, principal, { action: 'delete', id, before: record.webhook, after: null, at: ctx.clock.now() });
+      return true;
+    });
   } catch (error) {
     // A usage committed between the check and the delete: report it like any other usage.
     if (!isForeignKeyViolation(error)) throw error;

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { requireAdmin } from '../access/authenticate.js';
+import { assertMayUseWebhook } from '../access/may-use-webhook.js';
 import type { AppContext } from '../context.js';
 import { bearer, errorResponses } from '../http/schemas.js';
 import { copyWebhook } from './copy-webhook.js';
@@ -13,7 +14,7 @@ import { previewWebhook } from './preview-webhook.js';
 import { readWebhook } from './read-webhook.js';
 import { PreviewQuery, WEBHOOK_SCHEMAS, WebhookIdParams, WebhookListQuery, type WebhookCopyInput, type WebhookInput } from './schemas.js';
 import { setWebhookEnabled } from './set-webhook-enabled.js';
-import { listWebhooks } from './store.js';
+import { listVisibleWebhooks } from './list-webhooks.js';
 import { updateWebhook } from './update-webhook.js';
 
 const tags = ['Webhooks'];
@@ -40,15 +41,15 @@ export const webhookRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (bas
   });
 
   app.get('/webhooks', {
-    schema: { tags, summary: 'List webhooks, newest first', security: bearer, querystring: WebhookListQuery, response: { 200: Type.Ref('WebhookPage'), ...errorResponses() } },
-  }, async (request) => {
-    const { page = 1, pageSize = 20, search, enabled } = request.query;
-    return { ...(await listWebhooks(ctx.store, request.principal.workspaceId, { search, enabled, page, pageSize })), page, pageSize };
-  });
+    schema: { tags, summary: 'List webhooks, newest first (a non-administrator sees only those they may use now)', security: bearer, querystring: WebhookListQuery, response: { 200: Type.Ref('WebhookPage'), ...errorResponses() } },
+  }, async (request) => listVisibleWebhooks(ctx, request.principal, request.query));
 
   app.get('/webhooks/:id', {
-    schema: { tags, summary: 'Read a webhook (with ETag)', security: bearer, params: WebhookIdParams, response: { ...one, ...errorResponses(404) } },
-  }, async (request, reply) => withEtag(reply, (await readWebhook(ctx.store, request.principal.workspaceId, request.params.id)).webhook));
+    schema: { tags, summary: 'Read a webhook (with ETag; a non-administrator needs the permission and a valid grant)', security: bearer, params: WebhookIdParams, response: { ...one, ...errorResponses(403, 404) } },
+  }, async (request, reply) => {
+    await assertMayUseWebhook(ctx, request.principal, request.params.id);
+    return withEtag(reply, (await readWebhook(ctx.store, request.principal.workspaceId, request.params.id)).webhook);
+  });
 
   app.put<{ Body: WebhookInput; Params: { id: string } }>('/webhooks/:id', {
     schema: {

@@ -128,13 +128,17 @@ export async function findWebhook(db: Kysely<Database>, workspaceId: string, id:
 export interface WebhookFilter {
   search?: string | undefined;
   enabled?: boolean | undefined;
+  /** Only these webhooks (what a non-administrator may use); undefined means all. */
+  ids?: readonly string[] | undefined;
   page: number;
   pageSize: number;
 }
 
 /** A page of the workspace's webhooks, newest first: four queries whatever the page size. */
 export async function listWebhooks(store: Store, workspaceId: string, filter: WebhookFilter): Promise<{ items: Webhook[]; total: number }> {
+  if (filter.ids !== undefined && filter.ids.length === 0) return { items: [], total: 0 };
   let query = store.db.selectFrom('webhooks').where('workspace_id', '=', workspaceId);
+  if (filter.ids !== undefined) query = query.where('id', 'in', [...filter.ids]);
   if (filter.enabled !== undefined) query = query.where('enabled', '=', filter.enabled ? 1 : 0);
   const search = filter.search?.trim();
   if (search) {
@@ -238,25 +242,27 @@ export async function replaceWebhookSettings(
   return true;
 }
 
-/** Sets `enabled`, bumping the version only when it changes; false when the webhook does not exist. */
-export async function setEnabled(store: Store, workspaceId: string, id: string, enabled: boolean, now: number): Promise<boolean> {
-  await store.db
+/**
+ * Sets `enabled` if the webhook is still at `expectedVersion`, bumping the version (call inside a
+ * transaction); false when another write came first.
+ */
+export async function setEnabled(db: Kysely<Database>, workspaceId: string, id: string, expectedVersion: number, enabled: boolean, now: number): Promise<boolean> {
+  const result = await db
     .updateTable('webhooks')
-    .set((eb) => ({ enabled: enabled ? 1 : 0, version: eb('version', '+', 1), updated_at: now }))
+    .set({ enabled: enabled ? 1 : 0, version: expectedVersion + 1, updated_at: now })
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', id)
-    .where('enabled', '=', enabled ? 0 : 1)
-    .execute();
-  const row = await store.db.selectFrom('webhooks').select('id').where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
-  return row !== undefined;
+    .where('version', '=', expectedVersion)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 /**
  * Deletes a webhook only if it is disabled, used by nothing and still at `expectedVersion`,
  * in one statement so a usage or change made since the caller's checks cannot slip through.
  */
-export async function deleteUnusedDisabledWebhook(store: Store, workspaceId: string, id: string, expectedVersion: number): Promise<boolean> {
-  const result = await store.db
+export async function deleteUnusedDisabledWebhook(db: Kysely<Database>, workspaceId: string, id: string, expectedVersion: number): Promise<boolean> {
+  const result = await db
     .deleteFrom('webhooks')
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', id)

@@ -4,10 +4,11 @@ import { errors } from '../errors.js';
 import { ifMatchAllows } from '../http/etag.js';
 import { validatedDraft } from './check-input.js';
 import { isForeignKeyViolation } from '../store/queries.js';
+import { auditWebhook } from './audit-webhook.js';
 import { keyContext, type ReceiptStatus, type Webhook } from './model.js';
 import { readWebhook } from './read-webhook.js';
 import type { WebhookInput } from './schemas.js';
-import { replaceWebhookSettings, settingsRow } from './store.js';
+import { findWebhook, replaceWebhookSettings, settingsRow } from './store.js';
 
 /** Codes of saved statuses that `next` removes or gives another value: receipts already reported with them must keep their meaning. */
 export function lockedStatusCodes(saved: readonly ReceiptStatus[], next: readonly ReceiptStatus[]): string[] {
@@ -32,21 +33,25 @@ export async function updateWebhook(
   if (locked.length > 0) throw errors.receiptStatusLocked(locked);
   let keySealed: string | null = null;
   if (draft.authMethod === 'key') keySealed = draft.key === undefined ? existing.keySealed : ctx.secrets.seal(draft.key, keyContext(id));
-  let written: boolean;
+  let updated: Webhook | undefined;
   try {
-    written = await ctx.store.db
-      .transaction()
-      .execute((trx) =>
-        replaceWebhookSettings(trx, principal.workspaceId, id, version, settingsRow(draft, keySealed), draft.parameters, draft.receipt.statuses, ctx.clock.now()),
-      );
+    updated = await ctx.store.db.transaction().execute(async (trx) => {
+      const now = ctx.clock.now();
+      const written = await replaceWebhookSettings(trx, principal.workspaceId, id, version, settingsRow(draft, keySealed), draft.parameters, draft.receipt.statuses, now);
+      if (!written) return undefined;
+      // The version guard makes the webhook read before the transaction exactly what was replaced.
+      const { webhook } = (await findWebhook(trx, principal.workspaceId, id))!;
+      await auditWebhook(trx, principal, { action: 'update', id, before: existing.webhook, after: webhook, at: now });
+      return webhook;
+    });
   } catch (error) {
     // A managed parameter deleted since validation: validating again names it.
     if (isForeignKeyViolation(error)) await validatedDraft(ctx.store, principal.workspaceId, input, existing);
     throw error;
   }
-  if (!written) {
+  if (!updated) {
     // With a pinned If-Match the client's precondition is what failed; without one it is a lost race.
     throw ifMatch !== undefined && ifMatch !== '*' ? errors.preconditionFailed('webhook') : errors.concurrentModification('webhook');
   }
-  return (await readWebhook(ctx.store, principal.workspaceId, id)).webhook;
+  return updated;
 }

@@ -132,7 +132,7 @@ describeEachDialect('Deliveries API', (dialect) => {
     for (const [method, url] of [['GET', '/api/v1/deliveries'], ['GET', `/api/v1/deliveries/${taskBatches[0]}`], ['POST', `/api/v1/deliveries/${journeyBatches[1]}/retry`]] as const) {
       const res = await t().request(method, url, undefined, MEMBER_TOKEN);
       expect(res.statusCode, url).toBe(403);
-      expect(res.json().error.code).toBe('FORBIDDEN');
+      expect(res.json().error.code).toBe('ADMIN_REQUIRED');
     }
     expect((await batchRow(t(), journeyBatches[1]!)).status).toBe('failed');
   });

@@ -8,7 +8,7 @@ import { useTestApp } from '../support/test-app.js';
  * each gets a coded 4xx (never a 500) and that the store is exactly as before.
  */
 
-const TABLES = ['workspaces', 'members', 'api_tokens', 'id_types', 'parameters', 'parameter_references', 'webhooks', 'webhook_parameters', 'receipt_statuses', 'webhook_usages'] as const;
+const TABLES = ['workspaces', 'members', 'api_tokens', 'id_types', 'parameters', 'parameter_references', 'webhooks', 'webhook_parameters', 'receipt_statuses', 'webhook_usages', 'audit_log', 'roles', 'member_roles', 'member_groups', 'member_group_members', 'webhook_grants'] as const;
 
 async function snapshot(store: Store): Promise<string> {
   const parts: string[] = [];
@@ -46,7 +46,7 @@ const WRONG_SHAPE: Payload[] = [
 ];
 
 /** Routes whose body is optional: `{}` or `null` there is a valid request, not bad input. */
-const OPTIONAL_BODY = new Set(['/api/v1/webhooks/{id}/copy']);
+const OPTIONAL_BODY = new Set(['/api/v1/webhooks/{id}/copy', '/api/v1/members/{id}/tokens']);
 
 const BAD_IDS = ['does-not-exist', 'x'.repeat(300), '%00', '..%2F..%2Fetc', '%F0%9F%92%A9', "'%20or%201=1--", '%E0%A4%A'];
 
@@ -70,6 +70,13 @@ describeEachDialect('bad input corpus', (dialect) => {
     realIds.parameters = parameter.json().id;
     realIds.webhooks = webhook.json().id;
     realIds['id-types'] = 'OPEN_ID';
+    const role = await t().request('POST', '/api/v1/roles', { name: 'Corpus role', permissions: ['marketing.reach.webhook'] });
+    expect(role.statusCode).toBe(201);
+    const group = await t().request('POST', '/api/v1/member-groups', { name: 'Corpus group', memberIds: ['mem_admin'] });
+    expect(group.statusCode).toBe(201);
+    realIds.roles = role.json().id;
+    realIds['member-groups'] = group.json().id;
+    realIds.members = 'mem_admin';
   });
 
   it('answers every malformed request to every route with a coded 4xx and changes nothing', async () => {

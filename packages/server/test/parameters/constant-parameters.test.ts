@@ -203,9 +203,9 @@ describeEachDialect('Constant-based parameters', (dialect) => {
     }
   });
 
-  it('lets only administrators create, edit and delete; members can read', async () => {
+  it('lets only administrators create, edit and delete; members with the webhook permission can read', async () => {
     const created = await create(t(), constantBody({ name: 'Admin only' }));
-    const member = await memberToken(t());
+    const member = await memberToken(t(), { permissions: ['marketing.reach.webhook'] });
     const before = await snapshot(t());
     for (const [method, url, body] of [
       ['POST', PARAMETERS, constantBody()],
@@ -214,11 +214,17 @@ describeEachDialect('Constant-based parameters', (dialect) => {
     ] as const) {
       const res = await t().request(method, url, body, member);
       expect(res.statusCode, method).toBe(403);
-      expect(res.json().error.code).toBe('FORBIDDEN');
+      expect(res.json().error.code).toBe('ADMIN_REQUIRED');
     }
     expect(await snapshot(t())).toEqual(before);
     expect((await t().request('GET', `${PARAMETERS}/${created.id}`, undefined, member)).statusCode).toBe(200);
     expect((await t().request('GET', `${PARAMETERS}/${created.id}/options`, undefined, member)).json().items).toHaveLength(2);
+    const withoutRole = await memberToken(t());
+    for (const url of [PARAMETERS, `${PARAMETERS}/${created.id}`, `${PARAMETERS}/${created.id}/options`]) {
+      const res = await t().request('GET', url, undefined, withoutRole);
+      expect(res.statusCode, url).toBe(403);
+      expect(res.json().error.code).toBe('PERMISSION_REQUIRED');
+    }
     expect((await t().request('GET', PARAMETERS, undefined, null)).statusCode).toBe(401);
   });
 

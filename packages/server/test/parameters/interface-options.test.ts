@@ -84,7 +84,7 @@ describeEachDialect('Options of interface-based parameters', (dialect) => {
 
   it('sends the calling member, not the admin, and their row permissions', async () => {
     const id = await storesOn('/options');
-    const member = await memberToken(t());
+    const member = await memberToken(t(), { permissions: ['marketing.reach.webhook'] });
     const res = await options(id, '', member);
     expect(res.statusCode).toBe(200);
     const system = crm.requests[0]!.body.systemParameters as Record<string, string>;

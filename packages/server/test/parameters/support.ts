@@ -55,7 +55,7 @@ export async function snapshot(t: TestApp): Promise<unknown> {
 let members = 0;
 
 /** A new member (admin or not, in the default or another workspace) and its API token. */
-export async function memberToken(t: TestApp, options: { admin?: boolean; workspaceId?: string } = {}): Promise<string> {
+export async function memberToken(t: TestApp, options: { admin?: boolean; workspaceId?: string; permissions?: string[] } = {}): Promise<string> {
   const db = t.ctx.store.db;
   const workspaceId = options.workspaceId ?? DEFAULT_WORKSPACE_ID;
   const now = t.clock.now();
@@ -65,6 +65,11 @@ export async function memberToken(t: TestApp, options: { admin?: boolean; worksp
   await db.insertInto('members').values({ id, workspace_id: workspaceId, name: `Member ${members}`, email: `m${members}@example.com`, admin: options.admin ? 1 : 0, created_at: now, updated_at: now }).execute();
   const token = `hrk_test_${id}_token_padding`;
   await db.insertInto('api_tokens').values({ id: `tok_${id}`, member_id: id, token_hash: hashToken(token), prefix: tokenPrefix(token), created_at: now, last_used_at: null, revoked_at: null }).execute();
+  if (options.permissions) {
+    // A role of their own holding the permissions (reading parameters needs the webhook permission).
+    await db.insertInto('roles').values({ id: `role_${id}`, workspace_id: workspaceId, name: `Role of ${id}`, permissions: JSON.stringify(options.permissions), created_at: now, updated_at: now }).execute();
+    await db.insertInto('member_roles').values({ member_id: id, role_id: `role_${id}` }).execute();
+  }
   return token;
 }
 

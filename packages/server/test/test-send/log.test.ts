@@ -123,7 +123,7 @@ describeEachDialect('Test send: log', (dialect) => {
     const testId = (await testSend(t(), webhook.id, { idType: 'OPEN_ID', targetId: '1' })).json().id;
     const member = await download(webhook.id, testId, await memberToken(t()));
     expect(member.statusCode).toBe(403);
-    expect(member.json().error.code).toBe('FORBIDDEN');
+    expect(member.json().error.code).toBe('ADMIN_REQUIRED');
     const elsewhere = await download(other.id, testId);
     expect(elsewhere.statusCode).toBe(404);
     expect(elsewhere.json().error).toEqual({ code: 'NOT_FOUND', message: `Test send "${testId}" does not exist` });

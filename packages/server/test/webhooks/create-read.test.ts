@@ -119,11 +119,14 @@ describeEachDialect('Webhooks: create and read', (dialect) => {
     expect((await t().request('GET', `/api/v1/webhooks/${created.id}`)).json().latestTest).toBeNull();
   });
 
-  it('lets a non-admin member read but not preview, create or change, changing nothing', async () => {
+  it('lets a non-admin member without role or grant neither read, preview, create nor change, changing nothing', async () => {
     const created = await createWebhook(t());
     const before = await tableCounts(t());
-    expect((await t().request('GET', `/api/v1/webhooks/${created.id}`, undefined, MEMBER_TOKEN)).statusCode).toBe(200);
-    expect((await t().request('GET', '/api/v1/webhooks', undefined, MEMBER_TOKEN)).statusCode).toBe(200);
+    // Reading needs the webhook permission and a grant (test/access covers members who have them).
+    const read = await t().request('GET', `/api/v1/webhooks/${created.id}`, undefined, MEMBER_TOKEN);
+    expect(read.statusCode).toBe(403);
+    expect(read.json().error.code).toBe('PERMISSION_REQUIRED');
+    expect((await t().request('GET', '/api/v1/webhooks', undefined, MEMBER_TOKEN)).json()).toMatchObject({ items: [], total: 0 });
     // The preview carries a real signature, so it is configuration-level access.
     expect((await t().request('GET', `/api/v1/webhooks/${created.id}/preview`, undefined, MEMBER_TOKEN)).statusCode).toBe(403);
     const attempts = [
@@ -136,7 +139,7 @@ describeEachDialect('Webhooks: create and read', (dialect) => {
     ];
     for (const res of await Promise.all(attempts)) {
       expect(res.statusCode).toBe(403);
-      expect(res.json().error.code).toBe('FORBIDDEN');
+      expect(res.json().error.code).toBe('ADMIN_REQUIRED');
     }
     expect(await tableCounts(t())).toEqual(before);
     expect((await t().request('GET', `/api/v1/webhooks/${created.id}`)).json()).toEqual(created);

@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from 'typebox';
 import { requireAdmin } from '../../access/authenticate.js';
+import { assertMayUseWebhook } from '../../access/may-use-webhook.js';
 import type { AppContext } from '../../context.js';
 import { bearer, errorResponses } from '../../http/schemas.js';
 import { WebhookIdParams } from '../../webhooks/schemas.js';
@@ -21,7 +22,7 @@ export const testSendRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (ba
   app.post<{ Body: TestSendInput; Params: { id: string } }>('/webhooks/:id/test-sends', {
     schema: {
       tags,
-      summary: 'Send one real signed request to one test ID (administrators; disabled webhooks too)',
+      summary: 'Send one real signed request to one test ID (needs use of the webhook; disabled webhooks too)',
       description: 'Answers 201 whatever the receiver did: `success` tells. No retry. Answers within the webhook\'s timeout.',
       security: bearer,
       params: WebhookIdParams,
@@ -29,7 +30,7 @@ export const testSendRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (ba
       response: { 201: Type.Ref('TestSendResult'), ...errorResponses(403, 404, 502) },
     },
   }, async (request, reply) => {
-    requireAdmin(request);
+    await assertMayUseWebhook(ctx, request.principal, request.params.id);
     const result = await sendTestMessage(ctx, request.principal, request.params.id, request.body);
     void reply.status(201).header('location', `/api/v1/webhooks/${request.params.id}/test-sends/${result.id}`);
     return result;
@@ -42,16 +43,20 @@ export const testSendRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (ba
       security: bearer,
       params: WebhookIdParams,
       querystring: TestSendListQuery,
-      response: { 200: Type.Ref('TestSendPage'), ...errorResponses(404) },
+      response: { 200: Type.Ref('TestSendPage'), ...errorResponses(403, 404) },
     },
   }, async (request) => {
+    await assertMayUseWebhook(ctx, request.principal, request.params.id);
     const { page = 1, pageSize = 20 } = request.query;
     return listTestSends(ctx, request.principal, request.params.id, page, pageSize);
   });
 
   app.get('/webhooks/:id/test-sends/:testId', {
-    schema: { tags, summary: 'One test send\'s result', security: bearer, params: TestSendParams, response: { 200: Type.Ref('TestSendResult'), ...errorResponses(404) } },
-  }, async (request) => getTestSend(ctx, request.principal, request.params.id, request.params.testId));
+    schema: { tags, summary: 'One test send\'s result', security: bearer, params: TestSendParams, response: { 200: Type.Ref('TestSendResult'), ...errorResponses(403, 404) } },
+  }, async (request) => {
+    await assertMayUseWebhook(ctx, request.principal, request.params.id);
+    return getTestSend(ctx, request.principal, request.params.id, request.params.testId);
+  });
 
   app.get('/webhooks/:id/test-sends/:testId/log', {
     schema: {
