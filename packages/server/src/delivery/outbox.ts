@@ -4,16 +4,16 @@ import type { Dialect } from '../store/dialect.js';
 import type { Database, DeliveryBatchRow } from '../store/schema.js';
 
 /**
- * The delivery engine's queries on the outbox (`delivery_batches`, `delivery_attempts`,
- * `delivery_messages`). Every write that ends a lease is guarded, so a worker whose lease was taken
+ * The delivery engine's queries on the outbox (`delivery_batches`, `delivery_bodies`,
+ * `delivery_attempts`, `delivery_messages`). Every write that ends a lease is guarded, so a worker whose lease was taken
  * over cannot overwrite the new owner's work.
  */
 
 /** A batch as a claim returns it: what a send needs, nothing more. */
 export type ClaimedBatch = Pick<
   DeliveryBatchRow,
-  'id' | 'workspace_id' | 'webhook_id' | 'run_kind' | 'task_id' | 'journey_id' | 'node_id' | 'body' | 'attempts' | 'max_attempts'
->;
+  'id' | 'workspace_id' | 'webhook_id' | 'run_kind' | 'task_id' | 'journey_id' | 'node_id' | 'attempts' | 'max_attempts'
+> & { body: string };
 
 /** Where a batch goes after an attempt. */
 export type Transition =
@@ -77,21 +77,24 @@ export async function insertOutboxChunk(trx: Transaction<Database>, dialect: Dia
 async function insertPostgres(trx: Transaction<Database>, c: OutboxCommon, chunk: OutboxChunk): Promise<void> {
   for (let start = 0; start < chunk.batchIds.length; start += POSTGRES_ROWS.batches) {
     const end = Math.min(start + POSTGRES_ROWS.batches, chunk.batchIds.length);
-    // $1..$8 are the shared values; each row adds its id, user count and body.
+    // $1..$9 are the shared values; each row adds its id and user count.
     const params: unknown[] = [c.workspaceId, c.webhookId, c.runKind, c.taskId, c.journeyId, c.nodeId, c.maxAttempts, c.due, c.now];
     const tuples: string[] = [];
     for (let i = start; i < end; i++) {
-      const n = params.push(chunk.batchIds[i], chunk.userCounts[i], chunk.bodies[i]);
-      tuples.push(`($${n - 2}, $1, $2, $3, $4, $5, $6, $${n - 1}::integer, $${n}, 'pending', 0, $7::integer, $8::bigint, $9::bigint, $9::bigint)`);
+      const n = params.push(chunk.batchIds[i], chunk.userCounts[i]);
+      tuples.push(`($${n - 1}, $1, $2, $3, $4, $5, $6, $${n}::integer, 'pending', 0, $7::integer, $8::bigint, $9::bigint, $9::bigint)`);
     }
     await trx.executeQuery(CompiledQuery.raw(BATCH_INSERT + tuples.join(','), params));
+    await trx.executeQuery(
+      CompiledQuery.raw('insert into delivery_bodies (batch_id, body) select * from unnest($1::text[], $2::text[])', [chunk.batchIds.slice(start, end), chunk.bodies.slice(start, end)]),
+    );
   }
   for (let start = 0; start < chunk.actionIds.length; start += POSTGRES_ROWS.messages) {
     const end = start + POSTGRES_ROWS.messages;
     await trx.executeQuery(
       CompiledQuery.raw(
-        `insert into delivery_messages (action_id, batch_id, webhook_id, customer_id, target_type, target_id, status)
-         select u.a, u.b, $6::text, u.c, u.t, u.i, 'pending'
+        `insert into delivery_messages (action_id, batch_id, webhook_id, customer_id, target_type, target_id)
+         select u.a, u.b, $6::text, u.c, u.t, u.i
          from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) as u(a, b, c, t, i)`,
         [
           chunk.actionIds.slice(start, end),
@@ -116,25 +119,28 @@ async function insertSqlite(trx: Transaction<Database>, c: OutboxCommon, chunk: 
   for (let start = 0; start < batchCount; start += SQLITE_ROWS.batches) {
     const end = Math.min(start + SQLITE_ROWS.batches, batchCount);
     const params: unknown[] = [];
+    const bodies: unknown[] = [];
     for (let i = start; i < end; i++) {
-      params.push(chunk.batchIds[i], c.workspaceId, c.webhookId, c.runKind, c.taskId, c.journeyId, c.nodeId, chunk.userCounts[i], chunk.bodies[i], c.maxAttempts, c.due, c.now, c.now);
+      params.push(chunk.batchIds[i], c.workspaceId, c.webhookId, c.runKind, c.taskId, c.journeyId, c.nodeId, chunk.userCounts[i], c.maxAttempts, c.due, c.now, c.now);
+      bodies.push(chunk.batchIds[i], chunk.bodies[i]);
     }
-    const sqlText = sqliteInsert('delivery_batches', BATCH_INSERT, "(?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)", end - start);
-    await trx.executeQuery(CompiledQuery.raw(sqlText, params));
+    await trx.executeQuery(CompiledQuery.raw(sqliteInsert('delivery_batches', BATCH_INSERT, "(?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)", end - start), params));
+    await trx.executeQuery(CompiledQuery.raw(sqliteInsert('delivery_bodies', BODY_INSERT, '(?, ?)', end - start), bodies));
   }
   const messageCount = chunk.actionIds.length;
   for (let start = 0; start < messageCount; start += SQLITE_ROWS.messages) {
     const end = Math.min(start + SQLITE_ROWS.messages, messageCount);
     const params: unknown[] = [];
     for (let i = start; i < end; i++) params.push(chunk.actionIds[i], chunk.messageBatchIds[i], c.webhookId, chunk.customerIds[i], chunk.targetTypes[i], chunk.targetIds[i]);
-    const sqlText = sqliteInsert('delivery_messages', MESSAGE_INSERT, "(?, ?, ?, ?, ?, ?, 'pending')", end - start);
+    const sqlText = sqliteInsert('delivery_messages', MESSAGE_INSERT, '(?, ?, ?, ?, ?, ?)', end - start);
     await trx.executeQuery(CompiledQuery.raw(sqlText, params));
   }
 }
 
 const BATCH_INSERT =
-  'insert into delivery_batches (id, workspace_id, webhook_id, run_kind, task_id, journey_id, node_id, user_count, body, status, attempts, max_attempts, next_attempt_at, created_at, updated_at) values ';
-const MESSAGE_INSERT = 'insert into delivery_messages (action_id, batch_id, webhook_id, customer_id, target_type, target_id, status) values ';
+  'insert into delivery_batches (id, workspace_id, webhook_id, run_kind, task_id, journey_id, node_id, user_count, status, attempts, max_attempts, next_attempt_at, created_at, updated_at) values ';
+const BODY_INSERT = 'insert into delivery_bodies (batch_id, body) values ';
+const MESSAGE_INSERT = 'insert into delivery_messages (action_id, batch_id, webhook_id, customer_id, target_type, target_id) values ';
 const sqliteCache = new Map<string, string>();
 
 function sqliteInsert(table: string, head: string, tuple: string, rows: number): string {
@@ -168,14 +174,25 @@ export async function findWebhooksWithDueWork(db: Kysely<Database>, now: number)
 
 const CLAIM_RETURNING = [
   'delivery_batches.id', 'delivery_batches.workspace_id', 'delivery_batches.webhook_id', 'delivery_batches.run_kind', 'delivery_batches.task_id',
-  'delivery_batches.journey_id', 'delivery_batches.node_id', 'delivery_batches.body', 'delivery_batches.attempts', 'delivery_batches.max_attempts',
+  'delivery_batches.journey_id', 'delivery_batches.node_id', 'delivery_batches.attempts', 'delivery_batches.max_attempts',
 ] as const;
 
-/** Leases up to `limit` due batches of one webhook to `workerId`, spending one attempt each. */
+/** Leases up to `limit` due batches of one webhook to `workerId`, spending one attempt each; with their bodies. */
 export async function claimBatches(
   store: Store,
   claim: { webhookId: string; workerId: string; now: number; leaseExpiresAt: number; limit: number },
 ): Promise<ClaimedBatch[]> {
+  const leased = await leaseBatches(store, claim);
+  if (leased.length === 0) return [];
+  const rows = await store.db.selectFrom('delivery_bodies').select(['batch_id', 'body']).where('batch_id', 'in', leased.map((b) => b.id)).execute();
+  const bodies = new Map(rows.map((r) => [r.batch_id, r.body]));
+  return leased.map((b) => ({ ...b, body: bodies.get(b.id) ?? '' }));
+}
+
+async function leaseBatches(
+  store: Store,
+  claim: { webhookId: string; workerId: string; now: number; leaseExpiresAt: number; limit: number },
+) {
   const { db } = store;
   const due = db
     .selectFrom('delivery_batches')
@@ -256,16 +273,6 @@ export async function recordAttempts(store: Store, guard: LeaseGuard, records: r
     }
     if (applied.size === 0) return applied;
     await insertAttemptRows(trx, records.filter((r) => applied.has(r.batchId)));
-    const finished = (status: 'succeeded' | 'failed') => records.filter((r) => r.next.status === status && applied.has(r.batchId)).map((r) => r.batchId);
-    for (const status of ['succeeded', 'failed'] as const) {
-      const ids = finished(status);
-      if (ids.length === 0) continue;
-      await trx
-        .updateTable('delivery_messages')
-        .set({ status, sent_at: status === 'succeeded' ? now : null })
-        .where('batch_id', 'in', ids)
-        .execute();
-    }
     return applied;
   });
 }

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Store } from '../store/database.js';
 import type { Database, DeliveryAttemptRow, DeliveryBatchRow, DeliveryMessageRow } from '../store/schema.js';
+import { latestReceipts, type LatestReceipt } from '../receipts/store.js';
 import type { DeliveryRunKind } from './enqueue.js';
 import type { DeliveryAttempt, DeliveryBatch, DeliveryError, DeliveryStatus, DeliveryUser } from './schemas.js';
 
@@ -74,16 +75,21 @@ function toAttempt(row: DeliveryAttemptRow): DeliveryAttempt {
   };
 }
 
-function toUser(row: DeliveryMessageRow): DeliveryUser {
+/** A user's status and send time, which follow its batch's: a user is never "sending" on its own. */
+function userStatusOf(batch: DeliveryBatch): Pick<DeliveryUser, 'status' | 'sentAt'> {
+  if (batch.status === 'succeeded') return { status: 'succeeded', sentAt: batch.finishedAt };
+  return { status: batch.status === 'sending' ? 'pending' : batch.status, sentAt: null };
+}
+
+function toUser(row: DeliveryMessageRow, status: Pick<DeliveryUser, 'status' | 'sentAt'>, receipt: LatestReceipt | undefined): DeliveryUser {
   return {
     actionId: row.action_id,
     customerId: row.customer_id,
     targetType: row.target_type,
     targetId: row.target_id,
-    status: row.status as DeliveryUser['status'],
-    sentAt: isoOrNull(row.sent_at),
-    receiptStatus: row.receipt_status,
-    receiptAt: isoOrNull(row.receipt_at),
+    ...status,
+    receiptStatus: receipt?.status ?? null,
+    receiptAt: isoOrNull(receipt?.receivedAt ?? null),
   };
 }
 
@@ -107,13 +113,15 @@ export async function findDelivery(db: Kysely<Database>, workspaceId: string, id
   return row && toDeliveryBatch(row);
 }
 
-/** A batch's attempts in order and its users (in action id order). */
-export async function deliveryHistory(db: Kysely<Database>, batchId: string): Promise<{ attempts: DeliveryAttempt[]; users: DeliveryUser[] }> {
+/** A batch's attempts in order and its users (in action id order) with their latest receipts. */
+export async function deliveryHistory(db: Kysely<Database>, batch: DeliveryBatch): Promise<{ attempts: DeliveryAttempt[]; users: DeliveryUser[] }> {
   const [attempts, users] = await Promise.all([
-    db.selectFrom('delivery_attempts').selectAll().where('batch_id', '=', batchId).orderBy('attempt').execute(),
-    db.selectFrom('delivery_messages').selectAll().where('batch_id', '=', batchId).orderBy('action_id').execute(),
+    db.selectFrom('delivery_attempts').selectAll().where('batch_id', '=', batch.id).orderBy('attempt').execute(),
+    db.selectFrom('delivery_messages').selectAll().where('batch_id', '=', batch.id).orderBy('action_id').execute(),
   ]);
-  return { attempts: attempts.map(toAttempt), users: users.map(toUser) };
+  const receipts = await latestReceipts(db, users.map((u) => u.action_id));
+  const status = userStatusOf(batch);
+  return { attempts: attempts.map(toAttempt), users: users.map((u) => toUser(u, status, receipts.get(u.action_id))) };
 }
 
 /**
@@ -128,7 +136,5 @@ export async function requeueFinishedBatch(db: Kysely<Database>, workspaceId: st
     .where('id', '=', id)
     .where('status', 'in', ['failed', 'cancelled'])
     .executeTakeFirst();
-  if (Number(result.numUpdatedRows) === 0) return false;
-  await db.updateTable('delivery_messages').set({ status: 'pending', sent_at: null }).where('batch_id', '=', id).execute();
-  return true;
+  return Number(result.numUpdatedRows) > 0;
 }

@@ -3,14 +3,13 @@ import { errors } from '../errors.js';
 import type { SignedQuery } from './check-signed-query.js';
 import { judgeReceipts, type AcceptedReceipt, type ReceiptInput, type Rejection } from './judge-receipts.js';
 import { purgeNoncesNowAndThen } from './purge-nonces.js';
-import { newIds } from '../shared/ids.js';
 import {
   claimNonce,
   insertReceipts,
   isDeadlock,
   loadDeliveredMessages,
   loadReceiptWebhooks,
-  setMessageReceiptStatuses,
+  receiptKey,
   type NewReceipt,
   type ReceiptWebhook,
 } from './store.js';
@@ -28,37 +27,29 @@ export interface ReportOutcome {
 /** Tries of a report's transaction when PostgreSQL picks it as a deadlock victim. */
 const MAX_ATTEMPTS = 3;
 
-/** The rows to insert, in report order: one per (webhook, msg_id), the first winning; a later repeat is acknowledged only. */
-function receiptRows(accepted: readonly AcceptedReceipt[], now: number): NewReceipt[] {
+/** The rows to insert, in report order: one per (message, msg_id), the first winning; a later repeat is acknowledged only. */
+function receiptRows(accepted: readonly AcceptedReceipt[]): NewReceipt[] {
   const seen = new Set<string>();
-  const unique: AcceptedReceipt[] = [];
-  for (const a of accepted) {
-    const key = `${a.message.webhookId}\u0000${a.receipt.msg_id}`;
+  const rows: NewReceipt[] = [];
+  for (const { receipt, message } of accepted) {
+    const key = receiptKey(message.actionId, receipt.msg_id);
     if (seen.has(key)) continue;
     seen.add(key);
-    unique.push(a);
+    rows.push({
+      action_id: message.actionId,
+      msg_id: receipt.msg_id,
+      webhook_id: message.webhookId,
+      batch_id: message.batchId,
+      customer_id: message.customerId,
+      status: receipt.status,
+      send_time: receipt.send_time,
+      position: rows.length,
+    });
   }
-  const ids = newIds('rc', unique.length, now);
-  return unique.map(({ receipt, message }, i) => ({
-    id: ids[i]!,
-    webhook_id: message.webhookId,
-    msg_id: receipt.msg_id,
-    action_id: message.actionId,
-    batch_id: message.batchId,
-    customer_id: message.customerId,
-    status: receipt.status,
-    send_time: receipt.send_time,
-  }));
+  return rows;
 }
 
-/** For the rows inserted, each message's latest status: the last in report order. */
-function latestStatuses(rows: readonly NewReceipt[], inserted: ReadonlySet<string>): Map<string, string> {
-  const latest = new Map<string, string>();
-  for (const row of rows) if (inserted.has(row.id)) latest.set(row.action_id, row.status);
-  return latest;
-}
-
-/** The report's transaction: claim the nonce, match the receipts, insert the new ones, update their messages. */
+/** The report's transaction: claim the nonce, match the receipts, insert the new ones. */
 function storeReport(
   ctx: AppContext,
   nonce: string,
@@ -75,9 +66,7 @@ function storeReport(
     const actionIds = [...new Set(receipts.map((r) => r.callback_params.actionId))];
     const messages = await loadDeliveredMessages(trx, dialect, actionIds);
     const { accepted, rejected } = judgeReceipts(receipts, webhooks, messages, now);
-    const rows = receiptRows(accepted, now);
-    const inserted = await insertReceipts(trx, dialect, rows, now);
-    await setMessageReceiptStatuses(trx, dialect, latestStatuses(rows, inserted), now);
+    const inserted = await insertReceipts(trx, dialect, receiptRows(accepted), now);
     return { total: receipts.length, accepted: accepted.length, stored: inserted.size, rejected };
   });
 }

@@ -76,12 +76,14 @@ export async function loadDeliveredMessages(db: Kysely<Database>, dialect: Diale
     dialect === 'postgres'
       ? sql`m.action_id = any(${[...actionIds]}::text[])`
       : sql`m.action_id in (select value from json_each(${JSON.stringify(actionIds)}))`;
-  const { rows } = await sql<{ action_id: string; batch_id: string; webhook_id: string; customer_id: string; sent_at: number | null; created_at: number }>`
-    select m.action_id, m.batch_id, m.webhook_id, m.customer_id, m.sent_at, b.created_at
+  // A user is sent when its batch succeeds (finished_at); until then the batch's creation stands in.
+  const { rows } = await sql<{ action_id: string; batch_id: string; webhook_id: string; customer_id: string; sent_at: number }>`
+    select m.action_id, m.batch_id, m.webhook_id, m.customer_id,
+           case when b.status = 'succeeded' and b.finished_at is not null then b.finished_at else b.created_at end as sent_at
     from delivery_messages m join delivery_batches b on b.id = m.batch_id
     where ${matches}`.execute(db);
   for (const r of rows) {
-    found.set(r.action_id, { actionId: r.action_id, batchId: r.batch_id, webhookId: r.webhook_id, customerId: r.customer_id, sentAt: Number(r.sent_at ?? r.created_at) });
+    found.set(r.action_id, { actionId: r.action_id, batchId: r.batch_id, webhookId: r.webhook_id, customerId: r.customer_id, sentAt: Number(r.sent_at) });
   }
   return found;
 }
@@ -112,45 +114,54 @@ export async function purgeExpiredNonces(db: Kysely<Database>, now: number, limi
 /** A receipt row before it is stored (the time of receipt is one value for the whole report). */
 export type NewReceipt = Omit<ReceiptRow, 'received_at'>;
 
-const RECEIPT_COLUMNS = ['id', 'webhook_id', 'msg_id', 'action_id', 'batch_id', 'customer_id', 'status', 'send_time'] as const;
+const RECEIPT_COLUMNS = ['action_id', 'msg_id', 'webhook_id', 'batch_id', 'customer_id', 'status', 'send_time', 'position'] as const;
+
+/** The key of a receipt: its message and the integrator's msg_id. */
+export const receiptKey = (actionId: string, msgId: string): string => `${actionId}\u0000${msgId}`;
 
 /**
- * Inserts receipts (all received at `receivedAt`) in one statement, skipping any (webhook_id,
- * msg_id) already stored; returns the ids of the rows inserted. The rows travel as one JSON
- * parameter on SQLite and as one text[] per column on PostgreSQL (unnest).
+ * Inserts receipts (all received at `receivedAt`) in one statement, skipping any (action_id,
+ * msg_id) already stored; returns the keys (`receiptKey`) of the rows inserted. The rows travel as
+ * one JSON parameter on SQLite and as one array per column on PostgreSQL (unnest).
  */
 export async function insertReceipts(db: Kysely<Database>, dialect: Dialect, rows: readonly NewReceipt[], receivedAt: number): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
   // One lock order for every report, so concurrent reports rarely deadlock on PostgreSQL (SQLite runs one writer at a time).
-  const ordered = dialect === 'postgres' ? [...rows].sort((a, b) => compare(a.webhook_id, b.webhook_id) || compare(a.msg_id, b.msg_id)) : rows;
+  const ordered = dialect === 'postgres' ? [...rows].sort((a, b) => compare(a.action_id, b.action_id) || compare(a.msg_id, b.msg_id)) : rows;
   const source =
     dialect === 'postgres'
-      ? sql`select u.*, ${receivedAt}::bigint from unnest(${sql.join(RECEIPT_COLUMNS.map((c) => sql`${ordered.map((r) => r[c])}::text[]`))}) as u`
+      ? sql`select u.*, ${receivedAt}::bigint from unnest(${sql.join(RECEIPT_COLUMNS.map((c) => (c === 'position' ? sql`${ordered.map((r) => r[c])}::integer[]` : sql`${ordered.map((r) => r[c])}::text[]`)))}) as u`
       : // `where true` resolves SQLite's parsing ambiguity between a join's ON and the upsert's ON CONFLICT.
         sql`select ${sql.join(RECEIPT_COLUMNS.map((_, i) => sql`value ->> ${sql.lit(i)}`))}, ${receivedAt} from json_each(${JSON.stringify(ordered.map((r) => RECEIPT_COLUMNS.map((c) => r[c])))}) where true`;
-  const { rows: inserted } = await sql<{ id: string }>`
+  const { rows: inserted } = await sql<{ action_id: string; msg_id: string }>`
     insert into receipts (${sql.join(RECEIPT_COLUMNS.map((c) => sql.ref(c)))}, received_at)
     ${source}
-    on conflict (webhook_id, msg_id) do nothing
-    returning id`.execute(db);
-  return new Set(inserted.map((r) => r.id));
+    on conflict (action_id, msg_id) do nothing
+    returning action_id, msg_id`.execute(db);
+  return new Set(inserted.map((r) => receiptKey(r.action_id, r.msg_id)));
 }
 
-/** Sets the latest receipt status of messages (action id → status) in one statement. */
-export async function setMessageReceiptStatuses(db: Kysely<Database>, dialect: Dialect, statuses: ReadonlyMap<string, string>, now: number): Promise<void> {
-  if (statuses.size === 0) return;
-  if (dialect === 'postgres') {
-    const sorted = [...statuses].sort((a, b) => compare(a[0], b[0]));
-    await sql`
-      update delivery_messages m set receipt_status = u.status, receipt_at = ${now}
-      from unnest(${sorted.map((e) => e[0])}::text[], ${sorted.map((e) => e[1])}::text[]) as u(action_id, status)
-      where m.action_id = u.action_id`.execute(db);
-    return;
+/** A message's latest receipt: its status code and when it arrived. */
+export interface LatestReceipt {
+  status: string;
+  receivedAt: number;
+}
+
+/**
+ * The latest receipt of each message among `actionIds` that has one (newest received_at, then last
+ * in its report), by action id. Derived on read, so accepting a receipt never rewrites its message.
+ */
+export async function latestReceipts(db: Kysely<Database>, actionIds: readonly string[]): Promise<Map<string, LatestReceipt>> {
+  const latest = new Map<string, LatestReceipt & { position: number }>();
+  for (const part of chunk(actionIds, IN_CHUNK)) {
+    const rows = await db.selectFrom('receipts').select(['action_id', 'status', 'received_at', 'position']).where('action_id', 'in', part).execute();
+    for (const r of rows) {
+      const seen = latest.get(r.action_id);
+      if (seen && (seen.receivedAt > r.received_at || (seen.receivedAt === r.received_at && seen.position > r.position))) continue;
+      latest.set(r.action_id, { status: r.status, receivedAt: Number(r.received_at), position: r.position });
+    }
   }
-  await sql`
-    update delivery_messages set receipt_status = j.value ->> 1, receipt_at = ${now}
-    from json_each(${JSON.stringify([...statuses])}) as j
-    where delivery_messages.action_id = j.value ->> 0`.execute(db);
+  return new Map([...latest].map(([id, { status, receivedAt }]) => [id, { status, receivedAt }]));
 }
 
 /** Which receipts to count: one webhook, some batches, or one task (any combination narrows). */
@@ -212,7 +223,7 @@ export async function listMessageReceipts(store: Store, actionId: string): Promi
     .select(['msg_id', 'status', 'customer_id', 'send_time', 'received_at'])
     .where('action_id', '=', actionId)
     .orderBy('received_at')
-    .orderBy('id')
+    .orderBy('position')
     .execute();
   return rows.map((r) => ({ msgId: r.msg_id, status: r.status, customerId: r.customer_id, sendTime: r.send_time, receivedAt: r.received_at }));
 }

@@ -4,6 +4,8 @@ import * as configuration from './migrations/0001-configuration.js';
 import * as delivery from './migrations/0002-delivery.js';
 import * as access from './migrations/0003-access.js';
 import * as audit from './migrations/0004-audit.js';
+import * as receiptKeys from './migrations/0005-receipt-keys.js';
+import * as leanDeliveryRows from './migrations/0006-lean-delivery-rows.js';
 import type { Store } from './database.js';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -14,6 +16,8 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0002-delivery': delivery,
   '0003-access': access,
   '0004-audit': audit,
+  '0005-receipt-keys': receiptKeys,
+  '0006-lean-delivery-rows': leanDeliveryRows,
 };
 
 // Kysely cannot tell the dialect inside a migration, so each one is handed it.

@@ -18,6 +18,7 @@ export interface Database {
   delivery_batches: DeliveryBatchRow;
   delivery_attempts: DeliveryAttemptRow;
   delivery_messages: DeliveryMessageRow;
+  delivery_bodies: DeliveryBodyRow;
   test_sends: TestSendRow;
   receipts: ReceiptRow;
   receipt_nonces: ReceiptNonceRow;
@@ -209,8 +210,6 @@ export interface DeliveryBatchRow {
   journey_id: string | null;
   node_id: string | null;
   user_count: number;
-  /** The JSON array sent, exactly. */
-  body: string;
   /** 'pending' (due at next_attempt_at) | 'sending' (leased) | 'succeeded' | 'failed' | 'cancelled' */
   status: string;
   attempts: number;
@@ -248,12 +247,12 @@ export interface DeliveryMessageRow {
   customer_id: string;
   target_type: string;
   target_id: string;
-  /** 'pending' | 'succeeded' | 'failed' | 'cancelled', following its batch. */
-  status: string;
-  sent_at: number | null;
-  /** Code of the latest accepted receipt. */
-  receipt_status: string | null;
-  receipt_at: number | null;
+}
+
+/** The exact JSON array a batch sends, written once at enqueue (apart from the batch row, which the engine rewrites). */
+export interface DeliveryBodyRow {
+  batch_id: string;
+  body: string;
 }
 
 /** One test send, with its downloadable log. */
@@ -276,16 +275,18 @@ export interface TestSendRow {
 }
 
 /** One accepted receipt. `msg_id` is unique per webhook: a repeat is acknowledged, not stored again. */
+/** An accepted receipt; (action_id, msg_id) is its key. The latest of a message has the newest received_at, then the highest position. */
 export interface ReceiptRow {
-  id: string;
-  webhook_id: string;
-  msg_id: string;
   action_id: string;
+  msg_id: string;
+  webhook_id: string;
   batch_id: string;
   customer_id: string;
   status: string;
   send_time: string;
   received_at: number;
+  /** Its index in the report it came in. */
+  position: number;
 }
 
 /** A nonce seen on the receipts endpoint, refused again until it expires with the timestamp window. */

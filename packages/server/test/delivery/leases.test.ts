@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { claimBatches, recordAttempts } from '../../src/delivery/outbox.js';
 import { describeEachDialect } from '../support/dialects.js';
 import { useTestApp } from '../support/test-app.js';
-import { attemptRows, batchRow, createWebhook, dispatcher, enqueue, isolateWebhooks, messageRows, OK, scriptedReceiver, SHORT_SCHEDULE, type ScriptedReceiver } from './support.js';
+import { attemptRows, batchRow, createWebhook, dispatcher, enqueue, deliveryUsers, isolateWebhooks, OK, scriptedReceiver, SHORT_SCHEDULE, type ScriptedReceiver } from './support.js';
 
 describeEachDialect('dispatcher: leases', (dialect) => {
   const t = useTestApp(dialect, SHORT_SCHEDULE);
@@ -47,7 +47,7 @@ describeEachDialect('dispatcher: leases', (dialect) => {
     // last_error keeps the last failed attempt (the lost one), not the dead worker's late one.
     expect(JSON.parse(row.last_error!).error).toMatch(/^worker dead-worker did not record/);
     expect(await attemptRows(t(), batch!.batchId)).toHaveLength(2);
-    expect((await messageRows(t(), batch!.batchId)).every((m) => m.status === 'succeeded')).toBe(true);
+    expect((await deliveryUsers(t(), batch!.batchId)).every((u) => u.status === 'succeeded')).toBe(true);
   });
 
   it('ignores a live worker\'s outcome that arrives after another worker took its expired lease over', async () => {
@@ -82,7 +82,7 @@ describeEachDialect('dispatcher: leases', (dialect) => {
     const row = await batchRow(t(), batch!.batchId);
     expect(row).toMatchObject({ status: 'failed', attempts: 4, lease_owner: null, finished_at: t0 + 30_000 });
     expect(JSON.parse(row.last_error!).error).toMatch(/lease expired/);
-    expect((await messageRows(t(), batch!.batchId)).every((m) => m.status === 'failed')).toBe(true);
+    expect((await deliveryUsers(t(), batch!.batchId)).every((u) => u.status === 'failed')).toBe(true);
   });
 
   it('stops gracefully: waits for answers within the grace time, then aborts and releases the rest without spending an attempt', async () => {

@@ -5,6 +5,7 @@ import { afterEach, expect } from 'vitest';
 import { DEFAULT_WORKSPACE_ID } from '../../src/access/bootstrap.js';
 import { Dispatcher, type DispatcherOptions } from '../../src/delivery/dispatcher.js';
 import { enqueueBatches, type EnqueuedBatch, type EnqueueInput } from '../../src/delivery/enqueue.js';
+import type { DeliveryUser } from '../../src/delivery/schemas.js';
 import type { DeliveryBatchRow } from '../../src/store/schema.js';
 import type { TestApp } from '../support/test-app.js';
 
@@ -62,6 +63,19 @@ export async function batchRow(t: TestApp, id: string): Promise<DeliveryBatchRow
 
 export async function attemptRows(t: TestApp, id: string) {
   return t.ctx.store.db.selectFrom('delivery_attempts').selectAll().where('batch_id', '=', id).orderBy('attempt').execute();
+}
+
+/** The users of a batch as the deliveries API shows them (status and sentAt follow the batch). */
+export async function deliveryUsers(t: TestApp, id: string): Promise<DeliveryUser[]> {
+  const res = await t.request('GET', `/api/v1/deliveries/${id}`);
+  expect(res.statusCode, res.body).toBe(200);
+  return (res.json() as { users: DeliveryUser[] }).users;
+}
+
+/** The exact body a batch sends. */
+export async function bodyOf(t: TestApp, id: string): Promise<string> {
+  const row = await t.ctx.store.db.selectFrom('delivery_bodies').select('body').where('batch_id', '=', id).executeTakeFirstOrThrow();
+  return row.body;
 }
 
 export async function messageRows(t: TestApp, id: string) {

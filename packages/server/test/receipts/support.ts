@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import { makeSignature, RECEIPT_PATH, type WebHookCallBackMessage } from '@hookreach/protocol';
 import { DEFAULT_WORKSPACE_ID } from '../../src/access/bootstrap.js';
+import { latestReceipts } from '../../src/receipts/store.js';
 import type { TestApp } from '../support/test-app.js';
 
 export const KEY = 'receipt-K3y-value';
@@ -67,7 +68,7 @@ export async function seedDelivery(
     .insertInto('delivery_batches')
     .values({
       id: batchId, workspace_id: DEFAULT_WORKSPACE_ID, webhook_id: webhookId, run_kind: 'task', task_id: options.taskId ?? 'task-1', journey_id: null,
-      node_id: null, user_count: users, body: '[]', status: 'succeeded', attempts: 1, max_attempts: 9, next_attempt_at: now, lease_owner: null,
+      node_id: null, user_count: users, status: 'succeeded', attempts: 1, max_attempts: 9, next_attempt_at: now, lease_owner: null,
       lease_expires_at: null, last_error: null, created_at: now, updated_at: now, finished_at: sentAt,
     })
     .execute();
@@ -76,7 +77,7 @@ export async function seedDelivery(
       .insertInto('delivery_messages')
       .values(messages.slice(i, i + 500).map((m) => ({
         action_id: m.actionId, batch_id: batchId, webhook_id: webhookId, customer_id: m.customerId, target_type: 'OPEN_ID',
-        target_id: `open-${m.customerId}`, status: 'succeeded', sent_at: sentAt, receipt_status: null, receipt_at: null,
+        target_id: `open-${m.customerId}`,
       })))
       .execute();
   }
@@ -114,16 +115,22 @@ export function postReceipts(t: TestApp, body: unknown, options: PostOptions = {
   });
 }
 
-/** Every receipt row and every message's receipt columns: to prove a refused report stored nothing. */
+/** Every receipt row and every message row: to prove a refused report stored nothing. */
 export async function receiptState(t: TestApp): Promise<{ receipts: unknown[]; messages: unknown[] }> {
   const db = t.ctx.store.db;
   return {
-    receipts: await db.selectFrom('receipts').selectAll().orderBy('id').execute(),
-    messages: await db.selectFrom('delivery_messages').select(['action_id', 'receipt_status', 'receipt_at']).orderBy('action_id').execute(),
+    receipts: await db.selectFrom('receipts').selectAll().orderBy('action_id').orderBy('msg_id').execute(),
+    messages: await db.selectFrom('delivery_messages').selectAll().orderBy('action_id').execute(),
   };
+}
+
+/** Each message's latest receipt status (null without one), in the order given. */
+export async function latestStatusesOf(t: TestApp, actionIds: readonly string[]): Promise<(string | null)[]> {
+  const latest = await latestReceipts(t.ctx.store.db, actionIds);
+  return actionIds.map((id) => latest.get(id)?.status ?? null);
 }
 
 /** Stored receipts of one webhook. */
 export async function receiptsOf(t: TestApp, webhookId: string) {
-  return t.ctx.store.db.selectFrom('receipts').selectAll().where('webhook_id', '=', webhookId).orderBy('id').execute();
+  return t.ctx.store.db.selectFrom('receipts').selectAll().where('webhook_id', '=', webhookId).orderBy('received_at').orderBy('position').execute();
 }
