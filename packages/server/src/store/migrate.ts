@@ -1,4 +1,4 @@
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import type { Dialect } from './dialect.js';
 import * as configuration from './migrations/0001-configuration.js';
 import * as delivery from './migrations/0002-delivery.js';
@@ -32,15 +32,26 @@ class DialectMigrationProvider implements MigrationProvider {
   }
 }
 
-/** Applies every pending migration; returns the names applied. Safe to run from many processes at once. */
-export async function migrateToLatest(store: Store): Promise<string[]> {
-  const migrator = new Migrator({
+function migratorOf(store: Store): Migrator {
+  return new Migrator({
     db: store.db as unknown as Kysely<unknown>,
     provider: new DialectMigrationProvider(store.dialect),
     migrationTableName: 'hookreach_migrations',
     migrationLockTableName: 'hookreach_migrations_lock',
   });
-  const { error, results } = await migrator.migrateToLatest();
+}
+
+function appliedNames({ error, results }: MigrationResultSet): string[] {
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Applies every pending migration; returns the names applied. Safe to run from many processes at once. */
+export async function migrateToLatest(store: Store): Promise<string[]> {
+  return appliedNames(await migratorOf(store).migrateToLatest());
+}
+
+/** Applies the pending migrations up to and including `name` (tests of a migration's data moves). */
+export async function migrateUpTo(store: Store, name: string): Promise<string[]> {
+  return appliedNames(await migratorOf(store).migrateTo(name));
 }

@@ -7,11 +7,14 @@ import { migrateToLatest } from '../../src/store/migrate.js';
 
 export const DIALECTS: readonly Dialect[] = ['sqlite', 'postgres'];
 
-/** A migrated, empty store of `dialect`; PostgreSQL gets a database of its own, dropped by `dispose`. */
-export async function createTestStore(dialect: Dialect): Promise<{ store: Store; dispose(): Promise<void> }> {
+/**
+ * A migrated (unless `migrate` is false), empty store of `dialect`; PostgreSQL gets a database of
+ * its own, dropped by `dispose`.
+ */
+export async function createTestStore(dialect: Dialect, { migrate = true } = {}): Promise<{ store: Store; dispose(): Promise<void> }> {
   if (dialect === 'sqlite') {
     const store = openStore({ sqliteFile: ':memory:' });
-    await migrateToLatest(store);
+    if (migrate) await migrateToLatest(store);
     return { store, dispose: () => store.close() };
   }
   const baseUrl = inject('postgresUrl');
@@ -24,7 +27,7 @@ export async function createTestStore(dialect: Dialect): Promise<{ store: Store;
   const url = new URL(baseUrl);
   url.pathname = `/${name}`;
   const store = openStore({ databaseUrl: url.toString(), poolSize: 5 });
-  await migrateToLatest(store);
+  if (migrate) await migrateToLatest(store);
   return {
     store,
     async dispose() {
