@@ -21,6 +21,26 @@ export interface Config {
   allowNetworks: string[];
   delivery: DeliveryConfig;
   receipts: ReceiptsConfig;
+  audiences: AudiencesConfig;
+  retention: RetentionConfig;
+}
+
+/** How long stored history is kept before the retention sweeper purges it; null keeps it forever. */
+export interface RetentionConfig {
+  /** Bodies of finished batches (HOOKREACH_RETAIN_PAYLOADS, default 7d). */
+  payloadsMs: number | null;
+  /** Delivery attempts and test sends with their logs (HOOKREACH_RETAIN_LOGS, default 30d). */
+  logsMs: number | null;
+  /** Stored receipts (HOOKREACH_RETAIN_RECEIPTS, default 90d). */
+  receiptsMs: number | null;
+  /** How often a process sweeps (HOOKREACH_RETENTION_INTERVAL, default 1m). */
+  sweepIntervalMs: number;
+}
+
+/** How audience imports are accepted. */
+export interface AudiencesConfig {
+  /** Largest accepted import upload in bytes (streamed, never held in memory; HOOKREACH_IMPORT_LIMIT). */
+  importLimit: number;
 }
 
 /** How the delivery engine sends and retries. */
@@ -48,8 +68,8 @@ export interface ReceiptsConfig {
 /** Svix/Hook0-like exponential schedule, shortened for marketing: about 7.7 hours over 9 attempts. */
 export const DEFAULT_RETRY_SCHEDULE = '5s,30s,2m,10m,30m,1h,2h,4h';
 
-const DURATION = /^(\d+)(ms|s|m|h)$/;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const DURATION = /^(\d+)(ms|s|m|h|d)$/;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** Parses "5s,30s,2m" into milliseconds; undefined when malformed. */
 export function parseSchedule(text: string): number[] | undefined {
@@ -92,6 +112,18 @@ function schedule(text: string, problems: string[]): number[] {
   return parsed ?? [];
 }
 
+/** One duration such as 30s, 12h or 7d (or "off" when `off` is allowed, read as null). */
+function duration(env: NodeJS.ProcessEnv, name: string, fallback: string, problems: string[], off: boolean): number | null {
+  const text = (env[name] || fallback).trim();
+  if (off && text === 'off') return null;
+  const parsed = parseSchedule(text);
+  if (parsed === undefined || parsed.length !== 1 || parsed[0]! <= 0) {
+    problems.push(`${name} must be one duration such as 30s, 12h or 7d${off ? ', or off' : ''} (got "${text}")`);
+    return null;
+  }
+  return parsed[0]!;
+}
+
 function networks(text: string | undefined, problems: string[]): string[] {
   const list = (text ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
   for (const cidr of list) if (!CIDR.test(cidr)) problems.push(`HOOKREACH_ALLOW_NETWORKS: "${cidr}" is not a CIDR range such as 127.0.0.1/32`);
@@ -132,6 +164,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     receipts: {
       timestampWindowSeconds: integer(env, 'HOOKREACH_RECEIPT_WINDOW_SECONDS', 300, 10, 86_400, problems),
       bodyLimit: integer(env, 'HOOKREACH_RECEIPT_BODY_LIMIT', 16 * 1024 * 1024, 1024, 64 * 1024 * 1024, problems),
+    },
+    audiences: {
+      importLimit: integer(env, 'HOOKREACH_IMPORT_LIMIT', 2 * 1024 ** 3, 1024, 64 * 1024 ** 3, problems),
+    },
+    retention: {
+      payloadsMs: duration(env, 'HOOKREACH_RETAIN_PAYLOADS', '7d', problems, true),
+      logsMs: duration(env, 'HOOKREACH_RETAIN_LOGS', '30d', problems, true),
+      receiptsMs: duration(env, 'HOOKREACH_RETAIN_RECEIPTS', '90d', problems, true),
+      sweepIntervalMs: duration(env, 'HOOKREACH_RETENTION_INTERVAL', '1m', problems, false) ?? 60_000,
     },
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -89,16 +89,46 @@ export const errors = {
       `The parameter is used by ${users.map((u) => `${u.kind} "${u.name}"`).join(', ')}`,
     (users) => users,
   ),
+  audienceInUse: define(
+    'AUDIENCE_IN_USE',
+    409,
+    (usages: { kind: string; id: string; name: string }[]) =>
+      `The audience is used by ${usages.map((u) => `${u.kind} "${u.name}"`).join(', ')}`,
+    (usages) => usages,
+  ),
+  importInProgress: define('IMPORT_IN_PROGRESS', 409, (audienceId: string) => `An import into audience "${audienceId}" is already running; wait for it to finish`),
   receiptStatusLocked: define(
     'RECEIPT_STATUS_LOCKED',
     409,
     (codes: string[]) => `Saved receipt statuses cannot be changed or removed: ${codes.join(', ')}`,
     (codes) => codes.map((code) => ({ path: 'receipt.statuses', message: `status "${code}" was changed or removed` })),
   ),
+  deliveryPayloadPurged: define(
+    'DELIVERY_PAYLOAD_PURGED',
+    409,
+    (id: string) => `Delivery "${id}" cannot be sent again: its body was purged by retention (HOOKREACH_RETAIN_PAYLOADS)`,
+  ),
   deliveryNotRetryable: define(
     'DELIVERY_NOT_RETRYABLE',
     409,
     (status: string) => `Only a failed or cancelled delivery can be re-sent; this one is ${status}`,
+  ),
+  taskNotEditable: define(
+    'TASK_NOT_EDITABLE',
+    409,
+    (reason: string) => `The task can no longer be edited: ${reason}`,
+  ),
+  taskNotDeletable: define(
+    'TASK_NOT_DELETABLE',
+    409,
+    (reason: string) => `The task cannot be deleted now: ${reason}`,
+  ),
+  taskNotCancellable: define('TASK_NOT_CANCELLABLE', 409, (status: string) => `Only a pending or sending task can be cancelled; this one is ${status}`),
+  taskWebhookChanged: define(
+    'TASK_WEBHOOK_CHANGED',
+    409,
+    (problems: { path: string; message: string }[]) => `The webhook changed since the task was saved: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`,
+    (problems) => problems,
   ),
   alreadyExists: define(
     'ALREADY_EXISTS',
@@ -119,7 +149,11 @@ export const errors = {
     (resource: string) => `The ${resource} no longer matches If-Match; read it again and retry`,
   ),
   payloadTooLarge: define('PAYLOAD_TOO_LARGE', 413, (limit: number) => `The request body exceeds ${limit} bytes`),
-  unsupportedMediaType: define('UNSUPPORTED_MEDIA_TYPE', 415, (type: string) => `Content-Type "${type}" is not supported; send application/json`),
+  unsupportedMediaType: define(
+    'UNSUPPORTED_MEDIA_TYPE',
+    415,
+    (type: string, accepted = 'application/json') => `Content-Type "${type}" is not supported; send ${accepted}`,
+  ),
   interfaceFailed: define(
     'INTERFACE_FAILED',
     502,

@@ -8,6 +8,7 @@ import { Dispatcher } from './delivery/dispatcher.js';
 import { createSecretBox, loadMasterKey } from './secrets/secret-box.js';
 import { systemClock } from './shared/clock.js';
 import { openStore, type Store } from './store/database.js';
+import { RetentionSweeper } from './retention/retention-sweeper.js';
 import { migrateToLatest } from './store/migrate.js';
 import path from 'node:path';
 
@@ -42,13 +43,16 @@ export async function startServer(config: Config, print: (line: string) => void 
   };
   const app = await buildApp(ctx, { logger: loggerOptions(config) });
   const dispatcher = config.delivery.enabled ? new Dispatcher({ ctx, log: app.log }) : undefined;
+  const sweeper = new RetentionSweeper(ctx, app.log);
   app.addHook('onClose', async () => {
     // In-flight sends finish (or are released) before the pool and the store they need go away.
     await dispatcher?.stop();
+    await sweeper.stop();
     await ctx.outbound.close();
     await store.close();
   });
   await app.listen({ host: config.host, port: config.port });
   dispatcher?.start();
+  sweeper.start();
   return app;
 }

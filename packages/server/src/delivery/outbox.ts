@@ -186,7 +186,22 @@ export async function claimBatches(
   if (leased.length === 0) return [];
   const rows = await store.db.selectFrom('delivery_bodies').select(['batch_id', 'body']).where('batch_id', 'in', leased.map((b) => b.id)).execute();
   const bodies = new Map(rows.map((r) => [r.batch_id, r.body]));
-  return leased.map((b) => ({ ...b, body: bodies.get(b.id) ?? '' }));
+  const bodiless = leased.filter((b) => !bodies.has(b.id)).map((b) => b.id);
+  // Only finished batches lose their bodies to retention, and a re-send checks first; this is the last guard.
+  if (bodiless.length > 0) await failBodilessBatches(store, bodiless, claim.workerId, claim.now);
+  return leased.flatMap((b) => {
+    const body = bodies.get(b.id);
+    return body === undefined ? [] : [{ ...b, body }];
+  });
+}
+
+async function failBodilessBatches(store: Store, ids: string[], workerId: string, now: number): Promise<void> {
+  await store.db
+    .updateTable('delivery_batches')
+    .set({ status: 'failed', lease_owner: null, lease_expires_at: null, finished_at: now, updated_at: now, last_error: JSON.stringify({ at: now, error: 'the body was purged by retention' }) })
+    .where('id', 'in', ids)
+    .where('lease_owner', '=', workerId)
+    .execute();
 }
 
 async function leaseBatches(

@@ -124,6 +124,11 @@ export async function deliveryHistory(db: Kysely<Database>, batch: DeliveryBatch
   return { attempts: attempts.map(toAttempt), users: users.map((u) => toUser(u, status, receipts.get(u.action_id))) };
 }
 
+/** Whether a batch still has its body (retention purges the bodies of finished batches). */
+export async function hasBody(db: Kysely<Database>, batchId: string): Promise<boolean> {
+  return (await db.selectFrom('delivery_bodies').select('batch_id').where('batch_id', '=', batchId).executeTakeFirst()) !== undefined;
+}
+
 /**
  * Puts a failed or cancelled batch back to pending, due now, with a fresh attempt budget (call in a
  * transaction); false when the batch is in another status (or gone).
