@@ -2,7 +2,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
 import { bootstrap } from '../../src/access/bootstrap.js';
-import { buildApp } from '../../src/app.js';
+import { buildApp, type AppOptions } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { AppContext } from '../../src/context.js';
 import { createOutboundAgent } from '../../src/outbound/agent.js';
@@ -23,7 +23,7 @@ export interface TestApp {
 }
 
 /** Builds a TestApp before the block's tests and tears it down after them. */
-export function useTestApp(dialect: Dialect, env: NodeJS.ProcessEnv = {}): () => TestApp {
+export function useTestApp(dialect: Dialect, env: NodeJS.ProcessEnv = {}, options: AppOptions = {}): () => TestApp {
   let current: (TestApp & { dispose(): Promise<void> }) | undefined;
   beforeAll(async () => {
     const { store, dispose } = await createTestStore(dialect);
@@ -33,7 +33,7 @@ export function useTestApp(dialect: Dialect, env: NodeJS.ProcessEnv = {}): () =>
     const config = loadConfig({ HOOKREACH_DATA_DIR: '/nonexistent', LOG_LEVEL: 'silent', HOOKREACH_ALLOW_NETWORKS: '127.0.0.0/8', ...env });
     const outbound = createOutboundAgent({ allowNetworks: config.allowNetworks });
     const ctx: AppContext = { config, store, clock, secrets: createSecretBox(randomBytes(32)), outbound };
-    const app = await buildApp(ctx);
+    const app = await buildApp(ctx, options);
     await app.ready();
     current = {
       app,
