@@ -281,6 +281,7 @@ export class Dispatcher {
         now,
         leaseExpiresAt: now + Math.max(this.leaseMs, lane.target.timeoutMs + LEASE_MARGIN_MS),
         limit: wanted,
+        limits: { webhookId: lane.target.id, maxConcurrency: lane.target.maxConcurrency, maxPerSecond: lane.target.maxPerSecond },
       });
     } finally {
       const unused = wanted - claimed.length;

@@ -2,6 +2,7 @@ import { CompiledQuery, sql, type ExpressionBuilder, type Kysely, type Transacti
 import type { Store } from '../store/database.js';
 import type { Dialect } from '../store/dialect.js';
 import type { Database, DeliveryBatchRow } from '../store/schema.js';
+import { refundTokens, takeSharedCapacity, type SharedLimits } from './shared-limits.js';
 
 /**
  * The delivery engine's queries on the outbox (`delivery_batches`, `delivery_bodies`,
@@ -177,12 +178,20 @@ const CLAIM_RETURNING = [
   'delivery_batches.journey_id', 'delivery_batches.node_id', 'delivery_batches.attempts', 'delivery_batches.max_attempts',
 ] as const;
 
+/** What a claim asks for: up to `limit` due batches of one webhook, leased to `workerId` until `leaseExpiresAt`. */
+export interface Claim {
+  webhookId: string;
+  workerId: string;
+  now: number;
+  leaseExpiresAt: number;
+  limit: number;
+  /** The webhook's limits: on PostgreSQL they hold across every worker (shared-limits.ts). */
+  limits?: SharedLimits;
+}
+
 /** Leases up to `limit` due batches of one webhook to `workerId`, spending one attempt each; with their bodies. */
-export async function claimBatches(
-  store: Store,
-  claim: { webhookId: string; workerId: string; now: number; leaseExpiresAt: number; limit: number },
-): Promise<ClaimedBatch[]> {
-  const leased = await leaseBatches(store, claim);
+export async function claimBatches(store: Store, claim: Claim): Promise<ClaimedBatch[]> {
+  const leased = await leaseWithinLimits(store, claim);
   if (leased.length === 0) return [];
   const rows = await store.db.selectFrom('delivery_bodies').select(['batch_id', 'body']).where('batch_id', 'in', leased.map((b) => b.id)).execute();
   const bodies = new Map(rows.map((r) => [r.batch_id, r.body]));
@@ -195,6 +204,19 @@ export async function claimBatches(
   });
 }
 
+/** SQLite runs one process, whose lanes hold the limits; PostgreSQL may run many, so they are checked in the claim's transaction. */
+async function leaseWithinLimits(store: Store, claim: Claim) {
+  const { limits } = claim;
+  if (store.dialect === 'sqlite' || limits === undefined) return leaseBatches(store.db, store.dialect, claim, claim.limit);
+  return store.db.transaction().execute(async (trx) => {
+    const allowed = await takeSharedCapacity(trx, limits, claim.limit, claim.now);
+    if (allowed === 0) return [];
+    const leased = await leaseBatches(trx, store.dialect, claim, allowed);
+    await refundTokens(trx, limits, allowed - leased.length);
+    return leased;
+  });
+}
+
 async function failBodilessBatches(store: Store, ids: string[], workerId: string, now: number): Promise<void> {
   await store.db
     .updateTable('delivery_batches')
@@ -204,11 +226,7 @@ async function failBodilessBatches(store: Store, ids: string[], workerId: string
     .execute();
 }
 
-async function leaseBatches(
-  store: Store,
-  claim: { webhookId: string; workerId: string; now: number; leaseExpiresAt: number; limit: number },
-) {
-  const { db } = store;
+async function leaseBatches(db: Kysely<Database>, dialect: Dialect, claim: Claim, limit: number) {
   const due = db
     .selectFrom('delivery_batches')
     .select('id')
@@ -216,7 +234,7 @@ async function leaseBatches(
     .where('status', '=', 'pending')
     .where('next_attempt_at', '<=', claim.now)
     .orderBy('next_attempt_at')
-    .limit(claim.limit);
+    .limit(limit);
   const lease = (eb: ExpressionBuilder<Database, 'delivery_batches'>) => ({
     status: 'sending',
     lease_owner: claim.workerId,
@@ -224,7 +242,7 @@ async function leaseBatches(
     attempts: eb('delivery_batches.attempts', '+', 1),
     updated_at: claim.now,
   });
-  if (store.dialect === 'sqlite') {
+  if (dialect === 'sqlite') {
     // SQLite serialises writers: the subquery's rows cannot be claimed by anyone else meanwhile.
     return db.updateTable('delivery_batches').set(lease).where('id', 'in', due).returning(CLAIM_RETURNING).execute();
   }

@@ -60,6 +60,7 @@ export class TokenBucket {
   }
 }
 
-function burstOf(ratePerSecond: number): number {
+/** Tokens a bucket holds at most: a tenth of a second's worth, at least one. */
+export function burstOf(ratePerSecond: number): number {
   return Math.max(1, Math.ceil(ratePerSecond / 10));
 }

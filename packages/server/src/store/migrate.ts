@@ -7,6 +7,7 @@ import * as audit from './migrations/0004-audit.js';
 import * as receiptKeys from './migrations/0005-receipt-keys.js';
 import * as leanDeliveryRows from './migrations/0006-lean-delivery-rows.js';
 import * as retentionIndexes from './migrations/0010-retention-indexes.js';
+import * as sharedRateLimits from './migrations/0011-shared-rate-limits.js';
 import type { Store } from './database.js';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0005-receipt-keys': receiptKeys,
   '0006-lean-delivery-rows': leanDeliveryRows,
   '0010-retention-indexes': retentionIndexes,
+  '0011-shared-rate-limits': sharedRateLimits,
 };
 
 // Kysely cannot tell the dialect inside a migration, so each one is handed it.

@@ -19,6 +19,7 @@ export interface Database {
   delivery_attempts: DeliveryAttemptRow;
   delivery_messages: DeliveryMessageRow;
   delivery_bodies: DeliveryBodyRow;
+  webhook_rate_buckets: WebhookRateBucketRow;
   test_sends: TestSendRow;
   receipts: ReceiptRow;
   receipt_nonces: ReceiptNonceRow;
@@ -247,6 +248,13 @@ export interface DeliveryMessageRow {
   customer_id: string;
   target_type: string;
   target_id: string;
+}
+
+/** A webhook's token bucket shared by all workers (PostgreSQL deployments). */
+export interface WebhookRateBucketRow {
+  webhook_id: string;
+  tokens: number;
+  refilled_at: number;
 }
 
 /** The exact JSON array a batch sends, written once at enqueue (apart from the batch row, which the engine rewrites). */
