@@ -6,8 +6,10 @@ import { useTestApp } from '../support/test-app.js';
 import { createWebhook, isolateWebhooks, WORKSPACE } from './support.js';
 
 /**
- * Issue 5 enqueues millions of users: the outbox write must cost seconds, not minutes. The default run
- * writes 2,000 batches (200,000 users); HOOKREACH_FULL_VOLUME=1 writes the full 10,000 (1,000,000 users).
+ * Issue 5 enqueues millions of users in one call: every batch and user must land, in one transaction.
+ * The default run writes 2,000 batches (200,000 users); HOOKREACH_FULL_VOLUME=1 writes the full 10,000
+ * (1,000,000 users). Its speed is measured by `npm run bench` (enqueue users/s), not asserted here:
+ * tests do not time things.
  */
 const BATCHES = process.env.HOOKREACH_FULL_VOLUME === '1' ? 10_000 : 2_000;
 
@@ -15,7 +17,7 @@ describeEachDialect('enqueueBatches volume', (dialect) => {
   const t = useTestApp(dialect);
   isolateWebhooks(t);
 
-  it(`enqueues ${BATCHES} batches of 100 users in seconds`, async () => {
+  it(`enqueues ${BATCHES} batches of 100 users, every one of them`, async () => {
     const webhookId = await createWebhook(t(), 'http://127.0.0.1:9/hook');
     const batches: UserMessageInput[][] = [];
     for (let b = 0; b < BATCHES; b++) {
@@ -26,15 +28,13 @@ describeEachDialect('enqueueBatches volume', (dialect) => {
       }
       batches.push(batch);
     }
-    const started = performance.now();
     const result = await enqueueBatches(t().ctx, { workspaceId: WORKSPACE, webhookId, runKind: 'task', taskId: 'task_big', batches });
-    const seconds = (performance.now() - started) / 1000;
-    console.log(`[${dialect}] enqueued ${BATCHES} batches / ${BATCHES * 100} users in ${seconds.toFixed(1)} s`);
     expect(result).toHaveLength(BATCHES);
+    expect(new Set(result.flatMap((b) => b.actionIds)).size).toBe(BATCHES * 100);
     const db = t().ctx.store.db;
     const counted = await db.selectFrom('delivery_messages').select((eb) => eb.fn.countAll<number>().as('n')).where('webhook_id', '=', webhookId).executeTakeFirstOrThrow();
     expect(Number(counted.n)).toBe(BATCHES * 100);
-    // Measured here (2 cores): 13-17 s on SQLite and 21-26 s on PostgreSQL for a million users.
-    expect(seconds).toBeLessThan(BATCHES * 0.006);
+    const bodies = await db.selectFrom('delivery_bodies as d').innerJoin('delivery_batches as b', 'b.id', 'd.batch_id').select((eb) => eb.fn.countAll<number>().as('n')).where('b.webhook_id', '=', webhookId).executeTakeFirstOrThrow();
+    expect(Number(bodies.n)).toBe(BATCHES);
   }, 180_000);
 });
