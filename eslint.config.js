@@ -13,5 +13,5 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['warn', 'error'] }],
     },
   },
-  { files: ['packages/*/src/cli/**', 'packages/*/test/**', 'packages/*/bench/**', '**/*.test.ts'], rules: { 'no-console': 'off' } },
+  { files: ['packages/*/src/cli/**', 'packages/*/scripts/**', 'packages/*/test/**', 'packages/*/bench/**', '**/*.test.ts'], rules: { 'no-console': 'off' } },
 );

@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildUserMessage, makeSignature, newNonce, serializeBatch, unixSeconds } from '@hookreach/protocol';
+import pg from 'pg';
 import { Pool } from 'undici';
 import { bootstrap, ADMIN_MEMBER_ID, DEFAULT_WORKSPACE_ID } from '../src/access/bootstrap.js';
 import { loadConfig } from '../src/config.js';
@@ -22,6 +23,7 @@ import { createOutboundAgent } from '../src/outbound/agent.js';
 import { createSecretBox, loadMasterKey } from '../src/secrets/secret-box.js';
 import { openConfiguredStore } from '../src/server.js';
 import { systemClock } from '../src/shared/clock.js';
+import { Metrics } from '../src/metrics/metrics.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 import { createWebhook } from '../src/webhooks/create-webhook.js';
 
@@ -193,25 +195,45 @@ async function testSendLatency(hookreachPort: number, receiverPort: number, webh
   };
 }
 
+/** A fresh database on the server of `baseUrl`, dropped after the run. */
+async function createBenchDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `hookreach_bench_${randomBytes(4).toString('hex')}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: baseUrl });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE DATABASE ${name}`);
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
 const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hookreach-bench-'));
+// BENCH_DATABASE_URL=postgres://... runs the engine and the receipts API on a fresh PostgreSQL database created there.
+const database = process.env.BENCH_DATABASE_URL ? await createBenchDatabase(process.env.BENCH_DATABASE_URL) : undefined;
 try {
   const receiver = await startChild('receiver', { BENCH_KEY: KEY });
   progress('raw sender');
   const rawUsersPerSecond = await rawSender(receiver.port);
 
-  const config = loadConfig({ HOOKREACH_DATA_DIR: dataDir, HOOKREACH_ALLOW_NETWORKS: '127.0.0.1/32', LOG_LEVEL: 'silent', HOOKREACH_DELIVERY_CONCURRENCY: String(CONCURRENCY) });
+  const config = loadConfig({ HOOKREACH_DATA_DIR: dataDir, HOOKREACH_ALLOW_NETWORKS: '127.0.0.1/32', LOG_LEVEL: 'silent', HOOKREACH_DELIVERY_CONCURRENCY: String(CONCURRENCY), DATABASE_URL: database?.url ?? '' });
   const store = openConfiguredStore(config);
   await migrateToLatest(store);
   await bootstrap(store, systemClock, ADMIN_TOKEN);
-  const ctx: AppContext = { config, store, clock: systemClock, secrets: createSecretBox(loadMasterKey(undefined, dataDir)), outbound: createOutboundAgent({ allowNetworks: config.allowNetworks }) };
+  const ctx: AppContext = { config, store, clock: systemClock, secrets: createSecretBox(loadMasterKey(undefined, dataDir)), outbound: createOutboundAgent({ allowNetworks: config.allowNetworks }), metrics: new Metrics(store, systemClock) };
   progress('engine');
   const delivered = await engine(ctx, receiver.port);
   const bodies = await receiptBodies(ctx, delivered.webhookId);
   await ctx.outbound.close();
   await store.close();
 
-  const env = { HOOKREACH_DATA_DIR: dataDir, HOOKREACH_ALLOW_NETWORKS: '127.0.0.1/32', DATABASE_URL: '' };
+  const env = { HOOKREACH_DATA_DIR: dataDir, HOOKREACH_ALLOW_NETWORKS: '127.0.0.1/32', DATABASE_URL: database?.url ?? '' };
   const hookreach = await startChild('hookreach', env);
   progress('receipts');
   const receiptsPerSecond = await postReceipts(hookreach.port, bodies);
@@ -221,7 +243,7 @@ try {
   const latency = await testSendLatency(hookreach.port, receiver.port, delivered.webhookId);
 
   const result = {
-    machine: { cpus: os.cpus().length, node: process.version, store: 'sqlite' },
+    machine: { cpus: os.cpus().length, node: process.version, store: database ? 'postgres' : 'sqlite' },
     delivery: {
       users: BATCHES * BATCH_SIZE, batchSize: BATCH_SIZE, concurrency: CONCURRENCY,
       rawUsersPerSecond: round(rawUsersPerSecond), engineUsersPerSecond: round(delivered.usersPerSecond),
@@ -242,5 +264,6 @@ try {
   console.log(JSON.stringify(result, null, 2));
 } finally {
   fs.rmSync(dataDir, { recursive: true, force: true });
+  await database?.drop();
 }
 process.exit(0);

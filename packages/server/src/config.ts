@@ -2,12 +2,16 @@ import path from 'node:path';
 
 /** Everything Hookreach reads from the environment, typed and validated once at start. */
 export interface Config {
+  /** What this process runs: the API, the workers (delivery, task and journey runners, retention), or both. */
+  role: Role;
   host: string;
   port: number;
   /** Directory for the embedded SQLite database and the generated master key. */
   dataDir: string;
   /** `postgres://...` to use PostgreSQL; unset means embedded SQLite in `dataDir`. */
   databaseUrl: string | undefined;
+  /** Connections this process keeps to PostgreSQL (HOOKREACH_DB_POOL). */
+  databasePoolSize: number;
   /** The built-in admin's API token at first start; generated and printed once when unset. */
   adminToken: string | undefined;
   /** 32-byte AES-256-GCM master key (base64 or hex); generated into `dataDir` when unset. */
@@ -36,6 +40,10 @@ export interface RetentionConfig {
   /** How often a process sweeps (HOOKREACH_RETENTION_INTERVAL, default 1m). */
   sweepIntervalMs: number;
 }
+
+/** `all` (one process does everything), `api` (HTTP only) or `worker` (delivery and schedules; HTTP for health and metrics only). */
+export type Role = 'all' | 'api' | 'worker';
+export const ROLES: readonly Role[] = ['all', 'api', 'worker'];
 
 /** How audience imports are accepted. */
 export interface AudiencesConfig {
@@ -143,11 +151,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (adminToken !== undefined && (adminToken.length < 16 || adminToken.length > 200 || /\s/.test(adminToken))) {
     problems.push('HOOKREACH_ADMIN_TOKEN must be 16..200 characters without whitespace');
   }
+  const role = (env.HOOKREACH_ROLE || 'all') as Role;
+  if (!ROLES.includes(role)) problems.push(`HOOKREACH_ROLE must be one of ${ROLES.join(', ')}`);
   const config: Config = {
+    role,
     host: env.HOST || '127.0.0.1',
     port: integer(env, 'PORT', 8080, 0, 65535, problems),
     dataDir: path.resolve(cwd, env.HOOKREACH_DATA_DIR || 'data'),
     databaseUrl,
+    databasePoolSize: integer(env, 'HOOKREACH_DB_POOL', 10, 1, 1000, problems),
     adminToken,
     secretKey: env.HOOKREACH_SECRET_KEY || undefined,
     logLevel,

@@ -1,3 +1,4 @@
+import type { Metrics } from './metrics/metrics.js';
 import type { Dispatcher } from 'undici';
 import type { Config } from './config.js';
 import type { SecretBox } from './secrets/secret-box.js';
@@ -12,4 +13,6 @@ export interface AppContext {
   clock: Clock;
   /** The SSRF-guarded keep-alive pool every outbound call goes through. */
   outbound: Dispatcher;
+  /** This process's Prometheus metrics (GET /metrics). */
+  metrics: Metrics;
 }

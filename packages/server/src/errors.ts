@@ -130,6 +130,8 @@ export const errors = {
     (problems: { path: string; message: string }[]) => `The webhook changed since the task was saved: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`,
     (problems) => problems,
   ),
+  journeyState: define('JOURNEY_STATE', 409, (status: string, action: string) => `A ${status} journey cannot be ${action}`),
+  journeyEntryClosed: define('JOURNEY_ENTRY_CLOSED', 409, (reason: string) => `Users cannot enter this journey: ${reason}`),
   alreadyExists: define(
     'ALREADY_EXISTS',
     409,

@@ -5,16 +5,19 @@ import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { createOutboundAgent } from './outbound/agent.js';
 import { Dispatcher } from './delivery/dispatcher.js';
+import { TaskRunner } from './tasks/task-runner.js';
+import { JourneyRunner } from './journeys/journey-runner.js';
 import { createSecretBox, loadMasterKey } from './secrets/secret-box.js';
 import { systemClock } from './shared/clock.js';
 import { openStore, type Store } from './store/database.js';
+import { Metrics } from './metrics/metrics.js';
 import { RetentionSweeper } from './retention/retention-sweeper.js';
 import { migrateToLatest } from './store/migrate.js';
 import path from 'node:path';
 
 /** Opens the store the configuration names (PostgreSQL or SQLite under the data directory). */
 export function openConfiguredStore(config: Config): Store {
-  return openStore({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, 'hookreach.sqlite') });
+  return openStore({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, 'hookreach.sqlite'), poolSize: config.databasePoolSize });
 }
 
 /** Logger settings: JSON lines, with anything that could hold a secret redacted. */
@@ -25,7 +28,15 @@ export function loggerOptions(config: Config) {
   };
 }
 
-/** Starts Hookreach: migrate, bootstrap the admin, serve HTTP, then run the delivery engine (unless HOOKREACH_DELIVERY=off). Resolves once listening. */
+/** How long a stopping process waits for in-flight sends (the longest request timeout plus a margin) before it exits anyway. */
+export const SHUTDOWN_DEADLINE_MS = 15_000;
+
+/**
+ * Starts Hookreach in its role (config.role): migrate, bootstrap the admin, serve HTTP (the whole
+ * API and console for `all` and `api`; health and metrics for `worker`), and for `all` and `worker`
+ * run the delivery engine, the task and journey runners (unless HOOKREACH_DELIVERY=off) and the
+ * retention sweeper. Resolves once listening; `app.close()` stops it gracefully.
+ */
 export async function startServer(config: Config, print: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<FastifyInstance> {
   const store = openConfiguredStore(config);
   await migrateToLatest(store);
@@ -33,6 +44,7 @@ export async function startServer(config: Config, print: (line: string) => void 
   if (generatedToken) {
     print('\n  The built-in administrator\'s API token (shown once; it is stored hashed):');
     print(`\n    ${generatedToken}\n`);
+    print('  New here? `npx hookreach demo` sets up a demo audience, webhook, receiver and task.\n');
   }
   const ctx: AppContext = {
     config,
@@ -40,19 +52,30 @@ export async function startServer(config: Config, print: (line: string) => void 
     clock: systemClock,
     secrets: createSecretBox(loadMasterKey(config.secretKey, config.dataDir)),
     outbound: createOutboundAgent({ allowNetworks: config.allowNetworks }),
+    metrics: new Metrics(store, systemClock),
   };
-  const app = await buildApp(ctx, { logger: loggerOptions(config) });
-  const dispatcher = config.delivery.enabled ? new Dispatcher({ ctx, log: app.log }) : undefined;
-  const sweeper = new RetentionSweeper(ctx, app.log);
+  const app = await buildApp(ctx, { logger: loggerOptions(config), surface: config.role === 'worker' ? 'operations' : 'full' });
+  const works = config.role !== 'api';
+  const sends = works && config.delivery.enabled;
+  const dispatcher = sends ? new Dispatcher({ ctx, log: app.log }) : undefined;
+  if (dispatcher) ctx.metrics.watchCircuits(() => dispatcher.circuitStates());
+  // Tasks and journeys feed the engine, so they run where it runs; another process picks up what a stopped one released.
+  const taskRunner = sends ? new TaskRunner({ ctx, log: app.log }) : undefined;
+  const journeyRunner = sends ? new JourneyRunner({ ctx, log: app.log }) : undefined;
+  const sweeper = works ? new RetentionSweeper(ctx, app.log) : undefined;
   app.addHook('onClose', async () => {
-    // In-flight sends finish (or are released) before the pool and the store they need go away.
+    // Stop claiming first; in-flight sends finish (or are released) before the pool and the store they need go away.
+    await taskRunner?.stop();
+    await journeyRunner?.stop();
     await dispatcher?.stop();
-    await sweeper.stop();
+    await sweeper?.stop();
     await ctx.outbound.close();
     await store.close();
   });
   await app.listen({ host: config.host, port: config.port });
   dispatcher?.start();
-  sweeper.start();
+  taskRunner?.start();
+  journeyRunner?.start();
+  sweeper?.start();
   return app;
 }

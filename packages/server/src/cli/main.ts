@@ -1,7 +1,10 @@
 import { formatStats, parseStatuses, startReceiver, type ReceiverHandle, type StatusWeight } from '@hookreach/receiver-kit';
+import fs from 'node:fs';
 import { Command } from 'commander';
-import { ConfigError, loadConfig } from '../config.js';
-import { openConfiguredStore, startServer } from '../server.js';
+import { ConfigError, loadConfig, ROLES, type Config, type Role } from '../config.js';
+import { demoSummary, runDemo } from '../demo/run-demo.js';
+import { formatOfFile, stderrProgress, uploadAudienceFile } from './import-file.js';
+import { openConfiguredStore, SHUTDOWN_DEADLINE_MS, startServer } from '../server.js';
 import { migrateToLatest } from '../store/migrate.js';
 
 const ENVIRONMENT_HELP = `
@@ -11,7 +14,9 @@ Environment:
   DATABASE_URL               postgres://... to use PostgreSQL instead of SQLite
   HOOKREACH_ADMIN_TOKEN      the built-in admin's API token at first start
   HOOKREACH_SECRET_KEY       32-byte master key (hex or base64) for secrets at rest
-  LOG_LEVEL                  fatal|error|warn|info|debug|trace|silent (default info)`;
+  LOG_LEVEL                  fatal|error|warn|info|debug|trace|silent (default info)
+  HOOKREACH_ROLE             all|api|worker (default all; see docs/operations.md)
+  HOOKREACH_DB_POOL          PostgreSQL connections per process (default 10)`;
 
 function config() {
   try {
@@ -27,18 +32,53 @@ function config() {
 
 const program = new Command('hookreach').description('Hookreach: webhooks for marketing').addHelpText('after', ENVIRONMENT_HELP);
 
+/** Stops `app` gracefully on SIGTERM/SIGINT; exits anyway after the shutdown deadline. */
+function stopOnSignals(close: () => Promise<void>): void {
+  const stop = async () => {
+    setTimeout(() => {
+      console.error(`Not stopped within ${SHUTDOWN_DEADLINE_MS / 1000} s; exiting.`);
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    await close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+/** `--role` or HOOKREACH_ROLE, checked like the rest of the configuration. */
+function configWithRole(role: string | undefined): Config {
+  const base = config();
+  if (role === undefined) return base;
+  if (!ROLES.includes(role as Role)) {
+    console.error(`--role must be one of ${ROLES.join(', ')}, got "${role}"`);
+    process.exit(2);
+  }
+  return { ...base, role: role as Role };
+}
+
 program
   .command('start')
-  .description('Run migrations, then serve the API and run the delivery engine in one process')
+  .description('Run migrations, then serve the API and run the delivery engine (by default both, in one process)')
+  .option('--role <role>', 'all: everything; api: the HTTP API and console; worker: delivery, task and journey runners, retention (HTTP: /healthz, /readyz, /metrics) (default: $HOOKREACH_ROLE or all)')
   .addHelpText('after', ENVIRONMENT_HELP)
-  .action(async () => {
-    const app = await startServer(config());
-    const stop = async () => {
-      await app.close();
-      process.exit(0);
-    };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+  .action(async (opts: { role?: string }) => {
+    const app = await startServer(configWithRole(opts.role));
+    stopOnSignals(() => app.close());
+  });
+
+program
+  .command('demo')
+  .description('Start Hookreach with the reference receiver and set up a demo: an audience, a webhook and a task that sends at once')
+  .option('--receiver-port <port>', 'port of the demo receiver', '8081')
+  .addHelpText('after', ENVIRONMENT_HELP)
+  .action(async (opts: { receiverPort: string }, command: Command) => {
+    const port = integerOption('--receiver-port', opts.receiverPort, 0, 65_535);
+    if (typeof port === 'string') return command.error(`error: ${port}`, { exitCode: 2 });
+    const base = config();
+    const running = await runDemo(base, port, (line) => console.log(line));
+    for (const line of demoSummary(running, `http://${base.host}:${base.port}`)) console.log(line);
+    stopOnSignals(() => running.close());
   });
 
 program
@@ -149,6 +189,48 @@ program
     };
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
+  });
+
+const IMPORT_HELP = `
+Streams a CSV or NDJSON file to POST /api/v1/audiences/<audienceId>/import (see docs/audiences.md),
+showing the bytes sent on stderr, then prints the answer (counts and rejected lines) as JSON.
+
+Environment:
+  HOOKREACH_TOKEN            the API token, when --token is not given (keeps it out of the process list)
+
+Example:
+  HOOKREACH_TOKEN=hrk_... hookreach import aud_01k... users.csv --url http://127.0.0.1:8080`;
+
+program
+  .command('import')
+  .description('Import users into an audience from a CSV or NDJSON file, with a progress bar')
+  .argument('<audienceId>', 'the audience to import into')
+  .argument('<file>', 'the file: .csv, or .ndjson/.jsonl')
+  .option('--url <url>', 'base URL of Hookreach', 'http://127.0.0.1:8080')
+  .option('--token <token>', 'API token (default: $HOOKREACH_TOKEN)')
+  .option('--format <format>', 'csv or ndjson (default: from the file extension)')
+  .addHelpText('after', IMPORT_HELP)
+  .action(async (audienceId: string, file: string, opts: { url: string; token?: string; format?: string }, command: Command) => {
+    const fail = (message: string): never => command.error(`error: ${message}`, { exitCode: 2, code: 'hookreach.import.invalidOption' });
+    const token = opts.token ?? process.env.HOOKREACH_TOKEN;
+    if (!token) fail('an API token is required: --token or HOOKREACH_TOKEN');
+    if (!(URL.canParse(opts.url) && /^https?:$/.test(new URL(opts.url).protocol))) fail(`--url must be an http(s) URL, got "${opts.url}"`);
+    if (opts.format !== undefined && opts.format !== 'csv' && opts.format !== 'ndjson') fail(`--format must be csv or ndjson, got "${opts.format}"`);
+    if (!fs.existsSync(file) || !fs.statSync(file).isFile()) fail(`no such file: ${file}`);
+    const progress = stderrProgress();
+    try {
+      const answer = await uploadAudienceFile({
+        url: opts.url, token: token!, audienceId, file, format: (opts.format as 'csv' | 'ndjson' | undefined) ?? formatOfFile(file),
+        onProgress: (sent, total) => progress.update(sent, total),
+      });
+      progress.done();
+      console.log(JSON.stringify(answer.body, null, 2));
+      process.exitCode = answer.status === 200 ? 0 : 1;
+    } catch (error) {
+      progress.done();
+      console.error(`error: the upload failed: ${(error as Error).message}`);
+      process.exitCode = 1;
+    }
   });
 
 await program.parseAsync(process.argv);

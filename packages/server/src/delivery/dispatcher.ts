@@ -6,7 +6,7 @@ import { DEFAULT_CIRCUIT, type CircuitSettings, type CircuitSnapshot } from './c
 import { WebhookLane } from './lane.js';
 import { onEnqueued } from './notify.js';
 import { lostAttemptRecord, recordOf, unsendableOutcome, type RetryPolicy } from './attempt-records.js';
-import { claimBatches, findExpiredLeases, findWebhooksWithDueWork, recordAttempts, releaseLeases, type ClaimedBatch } from './outbox.js';
+import { claimBatches, findExpiredLeases, findWebhooksWithDueWork, recordAttempts, releaseLeases, type AttemptRecord, type ClaimedBatch } from './outbox.js';
 import { AttemptRecorder } from './recorder.js';
 import { sendToWebhook, type SendOutcome } from './send-to-webhook.js';
 import { toWebhookTarget, type WebhookTarget } from './webhook-target.js';
@@ -339,7 +339,7 @@ export class Dispatcher {
     this.inFlight--;
     try {
       if (aborted) await releaseLeases(this.ctx.store, this.workerId, [batch.id], now);
-      else if (!(await this.recorder.add(recordOf(batch, outcome, now, this.retryPolicy)))) {
+      else if (!(await this.recorder.add(this.counted(batch, recordOf(batch, outcome, now, this.retryPolicy))))) {
         this.log.warn({ batchId: batch.id, workerId: this.workerId }, 'delivery: the lease was taken over; this attempt was not recorded');
       }
     } catch (error) {
@@ -347,6 +347,13 @@ export class Dispatcher {
       this.log.error({ err: error, batchId: batch.id }, 'delivery: could not record an attempt');
     }
     this.pump();
+  }
+
+  /** Counts an attempt in the metrics as it is recorded. */
+  private counted(batch: ClaimedBatch, record: AttemptRecord): AttemptRecord {
+    const outcome = record.next.status === 'pending' ? 'retry' : record.next.status;
+    this.ctx.metrics.attempt(outcome, batch.user_count, record.latencyMs / 1000);
+    return record;
   }
 
   /**

@@ -1,7 +1,9 @@
 import { buildUserMessage, MAX_BATCH_SIZE, serializeBatch, type UserMessageInput, type WebhookUserMessage } from '@hookreach/protocol';
+import type { Kysely, Transaction } from 'kysely';
 import type { AppContext } from '../context.js';
 import { errors, type FieldError } from '../errors.js';
 import { newIds } from '../shared/ids.js';
+import type { Database } from '../store/schema.js';
 import { notifyEnqueued } from './notify.js';
 import { insertOutboxChunk, type OutboxChunk, type OutboxCommon } from './outbox.js';
 import { maxAttemptsOf } from './retry-policy.js';
@@ -47,15 +49,36 @@ const BUILD_CHUNK = 500;
  */
 export async function enqueueBatches(ctx: AppContext, input: EnqueueInput): Promise<EnqueuedBatch[]> {
   checkInput(input);
-  const webhook = await ctx.store.db
+  await assertWebhookInWorkspace(ctx.store.db, input);
+  if (input.batches.length === 0) return [];
+  const enqueued = await ctx.store.db.transaction().execute((trx) => writeBatches(ctx, trx, input));
+  notifyEnqueued(ctx.store, [input.webhookId]);
+  return enqueued;
+}
+
+/**
+ * The same write inside the caller's transaction, so it commits or rolls back with the caller's own
+ * writes (a task's page and its cursor). The caller wakes the dispatcher after its commit with
+ * `notifyEnqueued(ctx.store, [webhookId])`.
+ */
+export async function enqueueBatchesInTransaction(ctx: AppContext, trx: Transaction<Database>, input: EnqueueInput): Promise<EnqueuedBatch[]> {
+  checkInput(input);
+  await assertWebhookInWorkspace(trx, input);
+  if (input.batches.length === 0) return [];
+  return writeBatches(ctx, trx, input);
+}
+
+async function assertWebhookInWorkspace(db: Kysely<Database>, input: EnqueueInput): Promise<void> {
+  const webhook = await db
     .selectFrom('webhooks')
     .select('id')
     .where('id', '=', input.webhookId)
     .where('workspace_id', '=', input.workspaceId)
     .executeTakeFirst();
   if (!webhook) throw errors.notFound('Webhook', input.webhookId);
-  if (input.batches.length === 0) return [];
+}
 
+async function writeBatches(ctx: AppContext, trx: Transaction<Database>, input: EnqueueInput): Promise<EnqueuedBatch[]> {
   const now = ctx.clock.now();
   const common: OutboxCommon = {
     workspaceId: input.workspaceId,
@@ -70,22 +93,19 @@ export async function enqueueBatches(ctx: AppContext, input: EnqueueInput): Prom
   };
   const sendTime = String(now);
   const enqueued: EnqueuedBatch[] = new Array(input.batches.length);
-  await ctx.store.db.transaction().execute(async (trx) => {
-    // PostgreSQL inserts one chunk while this process builds the next.
-    let inserting: Promise<void> = Promise.resolve();
-    try {
-      for (let start = 0; start < input.batches.length; start += BUILD_CHUNK) {
-        const chunk = buildChunk(input.batches, start, Math.min(start + BUILD_CHUNK, input.batches.length), common, sendTime, enqueued);
-        await inserting;
-        inserting = insertOutboxChunk(trx, ctx.store.dialect, common, chunk);
-      }
+  // PostgreSQL inserts one chunk while this process builds the next.
+  let inserting: Promise<void> = Promise.resolve();
+  try {
+    for (let start = 0; start < input.batches.length; start += BUILD_CHUNK) {
+      const chunk = buildChunk(input.batches, start, Math.min(start + BUILD_CHUNK, input.batches.length), common, sendTime, enqueued);
       await inserting;
-    } catch (error) {
-      await inserting.catch(() => {}); // settle the insert in flight before the rollback
-      throw error;
+      inserting = insertOutboxChunk(trx, ctx.store.dialect, common, chunk);
     }
-  });
-  notifyEnqueued(ctx.store, [input.webhookId]);
+    await inserting;
+  } catch (error) {
+    await inserting.catch(() => {}); // settle the insert in flight before the rollback
+    throw error;
+  }
   return enqueued;
 }
 

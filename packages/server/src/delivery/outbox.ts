@@ -13,7 +13,7 @@ import { refundTokens, takeSharedCapacity, type SharedLimits } from './shared-li
 /** A batch as a claim returns it: what a send needs, nothing more. */
 export type ClaimedBatch = Pick<
   DeliveryBatchRow,
-  'id' | 'workspace_id' | 'webhook_id' | 'run_kind' | 'task_id' | 'journey_id' | 'node_id' | 'attempts' | 'max_attempts'
+  'id' | 'workspace_id' | 'webhook_id' | 'run_kind' | 'task_id' | 'journey_id' | 'node_id' | 'user_count' | 'attempts' | 'max_attempts'
 > & { body: string };
 
 /** Where a batch goes after an attempt. */
@@ -175,7 +175,7 @@ export async function findWebhooksWithDueWork(db: Kysely<Database>, now: number)
 
 const CLAIM_RETURNING = [
   'delivery_batches.id', 'delivery_batches.workspace_id', 'delivery_batches.webhook_id', 'delivery_batches.run_kind', 'delivery_batches.task_id',
-  'delivery_batches.journey_id', 'delivery_batches.node_id', 'delivery_batches.attempts', 'delivery_batches.max_attempts',
+  'delivery_batches.journey_id', 'delivery_batches.node_id', 'delivery_batches.user_count', 'delivery_batches.attempts', 'delivery_batches.max_attempts',
 ] as const;
 
 /** What a claim asks for: up to `limit` due batches of one webhook, leased to `workerId` until `leaseExpiresAt`. */

@@ -86,7 +86,9 @@ export async function reportReceipts(ctx: AppContext, signed: SignedQuery, recei
   const nonceExpiresAt = signed.timestampMs + ctx.config.receipts.timestampWindowSeconds * 1000;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await storeReport(ctx, signed.nonce, nonceExpiresAt, receipts, webhooks, now);
+      const outcome = await storeReport(ctx, signed.nonce, nonceExpiresAt, receipts, webhooks, now);
+      ctx.metrics.receiptReport({ stored: outcome.stored, repeated: outcome.accepted - outcome.stored, rejected: outcome.rejected.length });
+      return outcome;
     } catch (error) {
       // Two reports about the same messages at once can deadlock on PostgreSQL: the victim is rolled back whole, so retry it.
       if (attempt >= MAX_ATTEMPTS || !isDeadlock(error)) throw error;

@@ -6,6 +6,9 @@ import * as access from './migrations/0003-access.js';
 import * as audit from './migrations/0004-audit.js';
 import * as receiptKeys from './migrations/0005-receipt-keys.js';
 import * as leanDeliveryRows from './migrations/0006-lean-delivery-rows.js';
+import * as audiences from './migrations/0007-audiences.js';
+import * as tasks from './migrations/0008-tasks.js';
+import * as journeys from './migrations/0009-journeys.js';
 import * as retentionIndexes from './migrations/0010-retention-indexes.js';
 import * as sharedRateLimits from './migrations/0011-shared-rate-limits.js';
 import type { Store } from './database.js';
@@ -20,6 +23,9 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0004-audit': audit,
   '0005-receipt-keys': receiptKeys,
   '0006-lean-delivery-rows': leanDeliveryRows,
+  '0007-audiences': audiences,
+  '0008-tasks': tasks,
+  '0009-journeys': journeys,
   '0010-retention-indexes': retentionIndexes,
   '0011-shared-rate-limits': sharedRateLimits,
 };

@@ -29,6 +29,14 @@ export interface Database {
   member_group_members: MemberGroupMemberRow;
   webhook_grants: WebhookGrantRow;
   audit_log: AuditLogRow;
+  audiences: AudienceRow;
+  audience_users: AudienceUserRow;
+  audience_usages: AudienceUsageRow;
+  tasks: TaskRow;
+  journeys: JourneyRow;
+  journey_versions: JourneyVersionRow;
+  journey_instances: JourneyInstanceRow;
+  journey_steps: JourneyStepRow;
 }
 
 export interface WorkspaceRow {
@@ -321,4 +329,176 @@ export interface AuditLogRow {
   /** JSON of the resource after the change (null when it no longer exists), secrets masked. */
   after_value: string | null;
   at: number;
+}
+
+
+/** A named list of users a task or journey sends to. */
+export interface AudienceRow {
+  id: string;
+  workspace_id: string;
+  /** Unique within the workspace. */
+  name: string;
+  description: Generated<string>;
+  /** The member who created it. */
+  created_by: string;
+  /** Users in the audience, kept current by every import. */
+  user_count: Generated<number>;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One user of an audience; (audience_id, customer_id) is its key, and the order tasks read it in. */
+export interface AudienceUserRow {
+  audience_id: string;
+  customer_id: string;
+  /** JSON object: ID type code -> id, e.g. {"OPEN_ID":"o1","MOBILE":"138..."}. */
+  ids: string;
+  /** JSON object of string values, filling `${attribute}` variables. */
+  attributes: string;
+  updated_at: number;
+}
+
+/** A task or journey that uses an audience; fed by those features, read by audience deletion. */
+export interface AudienceUsageRow {
+  audience_id: string;
+  /** 'task' | 'journey' */
+  owner_kind: string;
+  owner_id: string;
+  owner_name: string;
+}
+
+/** A webhook task (Reach Marketing): one message to every user of an audience, through one webhook. */
+export interface TaskRow {
+  id: string;
+  workspace_id: string;
+  name: string;
+  audience_id: string;
+  webhook_id: string;
+  /** The ID type sent as user_profile.target_type. */
+  id_type: string;
+  batch_size: number;
+  /** JSON object: parameter name -> wire string (text parameters may hold `${attribute}` variables). */
+  params: string;
+  /** JSON: "skip" or {"replace": text}. */
+  missing_variable: string;
+  /** JSON: {"type":"now"} or {"type":"at","at":"<ISO with offset as given>"}. */
+  schedule: string;
+  /** When the task is due (epoch ms); the creation time for "now". */
+  send_at: number;
+  /** 'pending' | 'sending' | 'finished' | 'failed' | 'cancelled' */
+  status: string;
+  /** JSON {code, message} of why a failed task could not run. */
+  failure: string | null;
+  /** The member on whose behalf the task runs. */
+  created_by: string;
+  /** The runner enqueuing the task's pages, until `lease_expires_at`. */
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  /** customer_id of the last audience user whose page is enqueued: where a restart resumes. */
+  cursor: string | null;
+  /** 1 once every page of the audience is enqueued. */
+  all_enqueued: number;
+  /** The audience's size when the task started. */
+  audience_size: number | null;
+  users_read: number;
+  users_enqueued: number;
+  batches_enqueued: number;
+  skipped_no_id: number;
+  skipped_missing_variable: number;
+  version: number;
+  created_at: number;
+  updated_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+/** An Automated Marketing journey; its definitions live in `journey_versions`. */
+export interface JourneyRow {
+  id: string;
+  workspace_id: string;
+  name: string;
+  /** 'draft' | 'published' | 'paused' | 'stopped' */
+  status: string;
+  /** The version being edited (equal to published_version when there are no unpublished changes). */
+  latest_version: number;
+  /** The version users enter; null until the first publish. */
+  published_version: number | null;
+  /** The published version's entry: 'audience' | 'event' (null before the first publish). */
+  entry_type: string | null;
+  audience_id: string | null;
+  /** When the audience enters (epoch ms). */
+  entry_at: number | null;
+  /** 'never' | 'afterExit' (event entry). */
+  reentry: string | null;
+  /** customer_id of the last audience user entered: where a restart resumes. */
+  audience_cursor: string | null;
+  audience_done: number;
+  entry_lease_owner: string | null;
+  entry_lease_expires_at: number | null;
+  created_by: string;
+  /** Row version (ETag), bumped by every change. */
+  version: number;
+  created_at: number;
+  updated_at: number;
+  published_at: number | null;
+  stopped_at: number | null;
+}
+
+/** One version of a journey's definition (JSON); immutable once published. */
+export interface JourneyVersionRow {
+  journey_id: string;
+  version: number;
+  definition: string;
+  created_by: string;
+  created_at: number;
+  published_at: number | null;
+}
+
+/** One user going through a journey (a process instance): where they are and what they wait for. */
+export interface JourneyInstanceRow {
+  /** Also process_info.processInstanceId and callback_params.instanceId. */
+  id: string;
+  workspace_id: string;
+  journey_id: string;
+  journey_version: number;
+  customer_id: string;
+  /** JSON object: ID type code -> id, as the user entered. */
+  ids: string;
+  /** JSON object of attributes filling `${attribute}` variables. */
+  attributes: string;
+  /** Unique per journey when the user may enter only once. */
+  entry_key: string | null;
+  /** 'active' | 'exited' | 'stopped' */
+  status: string;
+  node_id: string;
+  /** process_info.processNodeInstanceId of the current node visit. */
+  visit_id: string;
+  node_entered_at: number;
+  /** 'arrive' (act at the node when due) | 'leave' (leave by `exit` when due) | 'judge' (await a result until due) | 'done' */
+  phase: string;
+  exit: string | null;
+  due_at: number | null;
+  /** process_info.groupName so far. */
+  group_name: string;
+  /** The latest webhook send: what a following judgment judges. */
+  last_batch_id: string | null;
+  last_action_id: string | null;
+  /** Past node visits recorded in journey_steps. */
+  steps: number;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  started_at: number;
+  exited_at: number | null;
+}
+
+/** A node visit an instance has finished: the path the instances API shows and per-node counts read. */
+export interface JourneyStepRow {
+  instance_id: string;
+  seq: number;
+  journey_id: string;
+  node_id: string;
+  visit_id: string;
+  entered_at: number;
+  left_at: number;
+  exit: string;
 }

@@ -2,7 +2,7 @@ import { buildUserMessage, newNonce, requestHeaders, serializeBatch, signedUrl, 
 import type { Principal } from '../access/principal.js';
 import type { AppContext } from '../context.js';
 import { errors } from '../errors.js';
-import { keyContext } from './model.js';
+import { keyContext, type Webhook } from './model.js';
 import { sampleParameterValue, sampleTargetId } from './preview-samples.js';
 import { readWebhook } from './read-webhook.js';
 import { findManagedParameters } from './store.js';
@@ -18,9 +18,23 @@ export interface WebhookPreview {
 
 const CUSTOMER_ID = 'sample_customer_id';
 
+/** What a preview is built from: a saved webhook's settings or a draft's, and the plaintext key, if any. */
+export interface PreviewSource {
+  id: string;
+  settings: Pick<Webhook, 'url' | 'authMethod' | 'idTypes' | 'parameters' | 'passEnvironment'>;
+  key: string | undefined;
+}
+
 /** Builds the POST a receiver would get now for one sample user of `idType` (default: the webhook's first ID type). */
 export async function previewWebhook(ctx: AppContext, principal: Principal, id: string, idType: string | undefined): Promise<WebhookPreview> {
   const { webhook, keySealed } = await readWebhook(ctx.store, principal.workspaceId, id);
+  const key = keySealed === null ? undefined : ctx.secrets.open(keySealed, keyContext(webhook.id));
+  return buildPreview(ctx, principal, { id, settings: webhook, key }, idType);
+}
+
+/** The exact request for `source`'s settings, signed with its key. */
+export async function buildPreview(ctx: AppContext, principal: Principal, source: PreviewSource, idType: string | undefined): Promise<WebhookPreview> {
+  const webhook = { id: source.id, ...source.settings };
   const targetType = idType ?? webhook.idTypes[0] ?? '';
   if (!webhook.idTypes.includes(targetType)) {
     throw errors.validation([{ path: 'query.idType', message: `must be one of the webhook's ID types: ${webhook.idTypes.join(', ')}` }]);
@@ -52,7 +66,7 @@ export async function previewWebhook(ctx: AppContext, principal: Principal, id: 
   const rawBody = serializeBatch([message]);
   const headers = requestHeaders({
     authMethod: webhook.authMethod,
-    ...(keySealed === null ? {} : { key: ctx.secrets.open(keySealed, keyContext(webhook.id)) }),
+    ...(source.key === undefined ? {} : { key: source.key }),
     timestamp,
     nonce,
     ...(webhook.passEnvironment

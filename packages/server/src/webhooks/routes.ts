@@ -10,6 +10,7 @@ import { createWebhook } from './create-webhook.js';
 import { deleteWebhook } from './delete-webhook.js';
 import { etagOf } from '../http/etag.js';
 import type { Webhook } from './model.js';
+import { previewDraft } from './preview-draft.js';
 import { previewWebhook } from './preview-webhook.js';
 import { readWebhook } from './read-webhook.js';
 import { PreviewQuery, WEBHOOK_SCHEMAS, WebhookIdParams, WebhookListQuery, type WebhookCopyInput, type WebhookInput } from './schemas.js';
@@ -99,5 +100,20 @@ export const webhookRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (bas
     // A preview is signed with the real key: a replayable request is configuration-level access.
     requireAdmin(request);
     return previewWebhook(ctx, request.principal, request.params.id, request.query.idType);
+  });
+
+  // "Preview Message Format" in the Create and Edit dialogs: settings not saved yet, validated like a save.
+  app.post<{ Body: WebhookInput; Querystring: { idType?: string } }>('/webhooks/preview', {
+    schema: { tags, summary: 'The exact request for unsaved settings (validated like a create; nothing is written)', security: bearer, querystring: PreviewQuery, body: Type.Ref('WebhookInput'), response: { 200: Type.Ref('WebhookPreview'), ...errorResponses(403) } },
+  }, async (request) => {
+    requireAdmin(request);
+    return previewDraft(ctx, request.principal, request.body, undefined, request.query.idType);
+  });
+
+  app.post<{ Body: WebhookInput; Params: { id: string }; Querystring: { idType?: string } }>('/webhooks/:id/preview', {
+    schema: { tags, summary: 'The exact request for unsaved edits of a webhook (an omitted key signs with the stored one; nothing is written)', security: bearer, params: WebhookIdParams, querystring: PreviewQuery, body: Type.Ref('WebhookInput'), response: { 200: Type.Ref('WebhookPreview'), ...errorResponses(403, 404) } },
+  }, async (request) => {
+    requireAdmin(request);
+    return previewDraft(ctx, request.principal, request.body, request.params.id, request.query.idType);
   });
 };

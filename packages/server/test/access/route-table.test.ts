@@ -2,6 +2,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { beforeAll, expect, it } from 'vitest';
 import { describeEachDialect } from '../support/dialects.js';
 import { ADMIN_TOKEN, useTestApp } from '../support/test-app.js';
+import { seedAudience } from '../tasks/support.js';
 import { HOUR, at, createGroup, createMember, createRole, createWebhook, expectStatus, putGrants } from './support.js';
 
 /**
@@ -31,6 +32,15 @@ interface Ids {
   doomedGroup: string;
   spareRole: string;
   doomedRole: string;
+  /** A pending task on `webhook`, due in 2 hours (editable), its audience and its send time. */
+  task: string;
+  taskAudience: string;
+  taskSendAt: string;
+  /** A pending task on `webhook` that the table cancels, then deletes. */
+  doomedTask: string;
+  /** A journey (event entry, wait then end) the table publishes, pauses and resumes; another it stops. */
+  journey: string;
+  doomedJourney: string;
 }
 
 interface Row {
@@ -38,15 +48,25 @@ interface Row {
   /** The URL to call; `self` rows get the caller's own member id. */
   url: (ids: Ids, self: string) => string;
   body?: (ids: Ids) => unknown;
+  /** Sends `body` as this media type (a string body) instead of JSON. */
+  contentType?: string;
 }
 
 let unique = 0;
 const next = () => ++unique;
 const webhookBody = () => ({ name: `Table ${next()}`, authMethod: 'none', url: 'http://127.0.0.1:9/hook', idTypes: ['OPEN_ID'], parameters: [], passEnvironment: false, receipt: { enabled: false } });
+const taskBody = (ids: Ids) => ({ name: `Table task ${next()}`, audienceId: ids.taskAudience, webhookId: ids.webhook, idType: 'OPEN_ID', schedule: { type: 'at', at: ids.taskSendAt } });
+const journeyBody = () => ({
+  name: `Table journey ${next()}`,
+  entry: { type: 'event', reentry: 'afterExit' },
+  nodes: [{ id: 'wait', type: 'wait', name: 'Wait', wait: { minutes: 5 } }, { id: 'end', type: 'end' }],
+  edges: [{ from: 'wait', to: 'end' }],
+});
 const parameterBody = () => ({ name: `Coupon ${next()}`, kind: 'constant', description: '', associatedParameterId: null, values: [{ name: 'C1', displayName: 'One' }] });
 
 const ROUTES: Record<string, Row> = {
   'GET /healthz': { access: 'public', url: () => '/healthz' },
+  'GET /metrics': { access: 'public', url: () => '/metrics' },
   'GET /readyz': { access: 'public', url: () => '/readyz' },
   'GET /api/openapi.json': { access: 'public', url: () => '/api/openapi.json' },
   'GET /api/docs': { access: 'public', url: () => '/api/docs' },
@@ -56,6 +76,8 @@ const ROUTES: Record<string, Row> = {
   'GET /api/docs/*': { access: 'public', url: () => '/api/docs/static/swagger-ui.css' },
   'GET /api/docs/json': { access: 'public', url: () => '/api/docs/json' },
   'GET /api/docs/yaml': { access: 'public', url: () => '/api/docs/yaml' },
+  'GET /': { access: 'public', url: () => '/' },
+  'GET /*': { access: 'public', url: () => '/webhooks' },
   'POST /restapi/marketing2/webhook/receiveWebHookCallBack': { access: 'public', url: () => '/restapi/marketing2/webhook/receiveWebHookCallBack', body: () => ({}) },
 
   'GET /api/v1/me': { access: 'member', url: () => '/api/v1/me' },
@@ -80,6 +102,8 @@ const ROUTES: Record<string, Row> = {
   'POST /api/v1/webhooks/:id/disable': { access: 'admin', url: (ids) => `/api/v1/webhooks/${ids.spareWebhook}/disable` },
   'POST /api/v1/webhooks/:id/copy': { access: 'admin', url: (ids) => `/api/v1/webhooks/${ids.spareWebhook}/copy`, body: () => ({}) },
   'GET /api/v1/webhooks/:id/preview': { access: 'admin', url: (ids) => `/api/v1/webhooks/${ids.webhook}/preview` },
+  'POST /api/v1/webhooks/preview': { access: 'admin', url: () => '/api/v1/webhooks/preview', body: webhookBody },
+  'POST /api/v1/webhooks/:id/preview': { access: 'admin', url: (ids) => `/api/v1/webhooks/${ids.webhook}/preview`, body: webhookBody },
   'POST /api/v1/webhooks/:id/test-sends': { access: 'use', url: (ids) => `/api/v1/webhooks/${ids.webhook}/test-sends`, body: () => ({ idType: 'OPEN_ID', targetId: 'u1' }) },
   'GET /api/v1/webhooks/:id/test-sends': { access: 'use', url: (ids) => `/api/v1/webhooks/${ids.webhook}/test-sends` },
   'GET /api/v1/webhooks/:id/test-sends/:testId': { access: 'use', url: (ids) => `/api/v1/webhooks/${ids.webhook}/test-sends/${ids.testSend}` },
@@ -111,11 +135,37 @@ const ROUTES: Record<string, Row> = {
 
   'GET /api/v1/audit-log': { access: 'admin', url: () => '/api/v1/audit-log' },
 
+  'GET /api/v1/audiences': { access: 'member', url: () => '/api/v1/audiences' },
+  'POST /api/v1/audiences': { access: 'member', url: () => '/api/v1/audiences', body: () => ({ name: `Table audience ${next()}` }) },
+  'GET /api/v1/audiences/:id': { access: 'member', url: (ids) => `/api/v1/audiences/${ids.taskAudience}` },
+  'DELETE /api/v1/audiences/:id': { access: 'member', url: () => '/api/v1/audiences/aud_missing' },
+  'POST /api/v1/audiences/:id/import': { access: 'member', url: () => '/api/v1/audiences/aud_missing/import', body: () => 'customer_id,OPEN_ID\nrt1,o1\n', contentType: 'text/csv' },
+
   'GET /api/v1/roles': { access: 'admin', url: () => '/api/v1/roles' },
   'POST /api/v1/roles': { access: 'admin', url: () => '/api/v1/roles', body: () => ({ name: `Table role ${next()}`, permissions: [] }) },
   'GET /api/v1/roles/:id': { access: 'admin', url: (ids) => `/api/v1/roles/${ids.spareRole}` },
   'PUT /api/v1/roles/:id': { access: 'admin', url: (ids) => `/api/v1/roles/${ids.spareRole}`, body: () => ({ name: 'Spare role', permissions: ['marketing.reach.webhook'] }) },
   'DELETE /api/v1/roles/:id': { access: 'admin', url: (ids) => `/api/v1/roles/${ids.doomedRole}` },
+
+  'POST /api/v1/tasks': { access: 'use', url: () => '/api/v1/tasks', body: taskBody },
+  'GET /api/v1/tasks': { access: 'permission', url: () => '/api/v1/tasks' },
+  'GET /api/v1/tasks/:id': { access: 'use', url: (ids) => `/api/v1/tasks/${ids.task}` },
+  'PUT /api/v1/tasks/:id': { access: 'use', url: (ids) => `/api/v1/tasks/${ids.task}`, body: taskBody },
+  'GET /api/v1/tasks/:id/recipients': { access: 'use', url: (ids) => `/api/v1/tasks/${ids.task}/recipients` },
+  'POST /api/v1/tasks/test-sends': { access: 'use', url: () => '/api/v1/tasks/test-sends', body: (ids) => ({ webhookId: ids.webhook, idType: 'OPEN_ID', targetId: 'u1' }) },
+  'POST /api/v1/tasks/:id/cancel': { access: 'use', url: (ids) => `/api/v1/tasks/${ids.doomedTask}/cancel` },
+  'DELETE /api/v1/tasks/:id': { access: 'use', url: (ids) => `/api/v1/tasks/${ids.doomedTask}` },
+
+  'POST /api/v1/journeys': { access: 'permission', url: () => '/api/v1/journeys', body: journeyBody },
+  'GET /api/v1/journeys': { access: 'permission', url: () => '/api/v1/journeys' },
+  'GET /api/v1/journeys/:id': { access: 'permission', url: (ids) => `/api/v1/journeys/${ids.journey}` },
+  'PUT /api/v1/journeys/:id': { access: 'permission', url: (ids) => `/api/v1/journeys/${ids.journey}`, body: journeyBody },
+  'POST /api/v1/journeys/:id/publish': { access: 'permission', url: (ids) => `/api/v1/journeys/${ids.journey}/publish` },
+  'POST /api/v1/journeys/:id/entries': { access: 'permission', url: (ids) => `/api/v1/journeys/${ids.journey}/entries`, body: () => ({ customerIds: [`c${next()}`] }) },
+  'GET /api/v1/journeys/:id/instances': { access: 'permission', url: (ids) => `/api/v1/journeys/${ids.journey}/instances` },
+  'POST /api/v1/journeys/:id/pause': { access: 'permission', url: (ids) => `/api/v1/journeys/${ids.journey}/pause` },
+  'POST /api/v1/journeys/:id/resume': { access: 'permission', url: (ids) => `/api/v1/journeys/${ids.journey}/resume` },
+  'POST /api/v1/journeys/:id/stop': { access: 'permission', url: (ids) => `/api/v1/journeys/${ids.doomedJourney}/stop` },
 };
 
 /** "METHOD /path" of every route, read from Fastify's route tree (HEAD mirrors GET and is left out). */
@@ -172,7 +222,17 @@ describeEachDialect('Access: every route x every kind of caller', (dialect) => {
       doomedGroup: await createGroup(t(), 'Doomed group', []),
       spareRole: await createRole(t(), 'Spare role'),
       doomedRole: await createRole(t(), 'Doomed role'),
+      task: '',
+      taskAudience: await seedAudience(t(), 1),
+      taskSendAt: at(t(), 2 * HOUR),
+      doomedTask: '',
+      journey: expectStatus(await t().request('POST', '/api/v1/journeys', journeyBody()), 201).id,
+      doomedJourney: '',
     };
+    ids.doomedJourney = expectStatus(await t().request('POST', '/api/v1/journeys', journeyBody()), 201).id;
+    expectStatus(await t().request('POST', `/api/v1/journeys/${ids.doomedJourney}/publish`), 200);
+    ids.task = expectStatus(await t().request('POST', '/api/v1/tasks', taskBody(ids)), 201).id;
+    ids.doomedTask = expectStatus(await t().request('POST', '/api/v1/tasks', taskBody(ids)), 201).id;
   });
 
   it('has a row for every route of the server, and no row for a route that is gone', () => {
@@ -185,6 +245,10 @@ describeEachDialect('Access: every route x every kind of caller', (dialect) => {
 
   const call = (key: string, row: Row, token: string | null, self: string): Promise<LightMyRequestResponse> => {
     const method = key.split(' ')[0] as 'GET';
+    if (row.contentType) {
+      const headers: Record<string, string> = { 'content-type': row.contentType, ...(token === null ? {} : { authorization: `Bearer ${token}` }) };
+      return t().app.inject({ method, url: row.url(ids, self), headers, payload: row.body?.(ids) as string });
+    }
     return t().request(method, row.url(ids, self), row.body?.(ids), token);
   };
 

@@ -4,6 +4,7 @@
  * CHILD_LEASE_MS, and CHILD_EXIT_WHEN_DONE=1 to stop and exit 0 once no batch is pending or sending.
  */
 import { loadConfig } from '../../src/config.js';
+import { Metrics } from '../../src/metrics/metrics.js';
 import type { AppContext } from '../../src/context.js';
 import { Dispatcher } from '../../src/delivery/dispatcher.js';
 import { createOutboundAgent } from '../../src/outbound/agent.js';
@@ -16,7 +17,7 @@ const db = env.CHILD_DB!;
 const store = openStore(db.startsWith('postgres') ? { databaseUrl: db, poolSize: 4 } : { sqliteFile: db });
 const config = loadConfig({ HOOKREACH_DATA_DIR: '/nonexistent', LOG_LEVEL: 'silent', HOOKREACH_ALLOW_NETWORKS: '127.0.0.0/8', HOOKREACH_RETRY_SCHEDULE: '1s' });
 const outbound = createOutboundAgent({ allowNetworks: config.allowNetworks });
-const ctx: AppContext = { config, store, clock: systemClock, secrets: createSecretBox(Buffer.from(env.CHILD_MASTER_KEY!, 'hex')), outbound };
+const ctx: AppContext = { config, store, clock: systemClock, secrets: createSecretBox(Buffer.from(env.CHILD_MASTER_KEY!, 'hex')), outbound, metrics: new Metrics(store, systemClock) };
 const dispatcher = new Dispatcher({
   ctx,
   workerId: env.CHILD_WORKER_ID!,

@@ -2,13 +2,14 @@ import { beforeAll, expect, it } from 'vitest';
 import type { Store } from '../../src/store/database.js';
 import { describeEachDialect } from '../support/dialects.js';
 import { useTestApp } from '../support/test-app.js';
+import { seedAudience } from '../tasks/support.js';
 
 /**
  * Sends a corpus of malformed requests to every route of the OpenAPI document and checks that
  * each gets a coded 4xx (never a 500) and that the store is exactly as before.
  */
 
-const TABLES = ['workspaces', 'members', 'api_tokens', 'id_types', 'parameters', 'parameter_references', 'webhooks', 'webhook_parameters', 'receipt_statuses', 'webhook_usages', 'audit_log', 'roles', 'member_roles', 'member_groups', 'member_group_members', 'webhook_grants'] as const;
+const TABLES = ['workspaces', 'members', 'api_tokens', 'id_types', 'parameters', 'parameter_references', 'webhooks', 'webhook_parameters', 'receipt_statuses', 'webhook_usages', 'audit_log', 'roles', 'member_roles', 'member_groups', 'member_group_members', 'webhook_grants', 'tasks', 'journeys', 'journey_versions', 'journey_instances', 'journey_steps', 'audiences', 'audience_users', 'audience_usages'] as const;
 
 async function snapshot(store: Store): Promise<string> {
   const parts: string[] = [];
@@ -77,6 +78,27 @@ describeEachDialect('bad input corpus', (dialect) => {
     realIds.roles = role.json().id;
     realIds['member-groups'] = group.json().id;
     realIds.members = 'mem_admin';
+    const audience = await t().request('POST', '/api/v1/audiences', { name: 'Corpus audience' });
+    expect(audience.statusCode).toBe(201);
+    realIds.audiences = audience.json().id;
+    const users = await t().app.inject({
+      method: 'POST', url: `/api/v1/audiences/${realIds.audiences}/import`, payload: 'customer_id,OPEN_ID,name\nc1,o1,Ann\n',
+      headers: { authorization: 'Bearer hrk_test_admin_token_0123456789', 'content-type': 'text/csv' },
+    });
+    expect(users.statusCode, users.body).toBe(200);
+    const task = await t().request('POST', '/api/v1/tasks', {
+      name: 'Corpus task', audienceId: await seedAudience(t(), 1), webhookId: realIds.webhooks, idType: 'OPEN_ID', params: { p1: 'C1' },
+      schedule: { type: 'at', at: new Date(t().clock.now() + 2 * 3_600_000).toISOString() },
+    });
+    expect(task.statusCode, task.body).toBe(201);
+    realIds.tasks = task.json().id;
+    const journey = await t().request('POST', '/api/v1/journeys', {
+      name: 'Corpus journey', entry: { type: 'event', reentry: 'never' },
+      nodes: [{ id: 'send', type: 'webhook', name: 'Send', webhookId: realIds.webhooks, idType: 'OPEN_ID', params: { p1: 'C1' } }, { id: 'end', type: 'end' }],
+      edges: [{ from: 'send', to: 'end' }, { from: 'send', exit: 'noId', to: 'end' }],
+    });
+    expect(journey.statusCode, journey.body).toBe(201);
+    realIds.journeys = journey.json().id;
   });
 
   it('answers every malformed request to every route with a coded 4xx and changes nothing', async () => {

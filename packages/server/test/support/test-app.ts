@@ -2,6 +2,7 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
 import { bootstrap } from '../../src/access/bootstrap.js';
+import { Metrics } from '../../src/metrics/metrics.js';
 import { buildApp, type AppOptions } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { AppContext } from '../../src/context.js';
@@ -32,7 +33,7 @@ export function useTestApp(dialect: Dialect, env: NodeJS.ProcessEnv = {}, option
     // Test servers listen on loopback, which the SSRF guard refuses unless allowed.
     const config = loadConfig({ HOOKREACH_DATA_DIR: '/nonexistent', LOG_LEVEL: 'silent', HOOKREACH_ALLOW_NETWORKS: '127.0.0.0/8', ...env });
     const outbound = createOutboundAgent({ allowNetworks: config.allowNetworks });
-    const ctx: AppContext = { config, store, clock, secrets: createSecretBox(randomBytes(32)), outbound };
+    const ctx: AppContext = { config, store, clock, secrets: createSecretBox(randomBytes(32)), outbound, metrics: new Metrics(store, clock) };
     const app = await buildApp(ctx, options);
     await app.ready();
     current = {

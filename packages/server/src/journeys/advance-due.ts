@@ -1,0 +1,186 @@
+import { MAX_BATCH_SIZE, type UserMessageInput } from '@hookreach/protocol';
+import { enqueueBatchesInTransaction } from '../delivery/enqueue.js';
+import { notifyEnqueued } from '../delivery/notify.js';
+import { newIds } from '../shared/ids.js';
+import type { JourneyStepRow } from '../store/schema.js';
+import { messageFor, sendSpecOf } from '../tasks/plan-page.js';
+import type { WebhookRecord } from '../webhooks/model.js';
+import { findWebhook } from '../webhooks/store.js';
+import { walk, type InstanceState, type WalkContext } from './advance.js';
+import type { JourneyGraph } from './graph.js';
+import { claimDueInstances, LeaseLostError, releaseInstances, writeAdvance, type InstanceChange, type InstanceRow } from './instance-store.js';
+import { NO_ID_EXIT, DEFAULT_EXIT, type WebhookNode } from './model.js';
+import type { RunnerWork } from './runner-work.js';
+
+/** Users arriving together at one webhook node of one journey version. */
+interface SendGroup {
+  workspaceId: string;
+  journeyId: string;
+  node: WebhookNode;
+  members: { state: InstanceState; row: InstanceRow; graph: JourneyGraph }[];
+}
+
+/**
+ * Claims due instances (arrivals, ended waits, judged users) and moves each on as far as it goes
+ * now. Users who arrive at a webhook node in the same claim are sent together, in batches of 100,
+ * with process_info; the batches, the instances' new positions and their finished steps commit in
+ * one transaction, so a crash either sends and moves them or does neither. Returns how many were claimed.
+ */
+export async function advanceDue(work: RunnerWork & { limit: number }): Promise<number> {
+  const { ctx, now, owner } = work;
+  const rows = await claimDueInstances(ctx.store, { owner, now, leaseUntil: now + work.leaseMs, limit: work.limit });
+  if (rows.length === 0) return 0;
+  try {
+    await advanceClaimed(work, rows);
+  } catch (error) {
+    await releaseInstances(ctx.store.db, owner, rows.map((r) => r.id)).catch(() => {});
+    // Another runner took these over after our lease ran out: theirs is the only write.
+    if (!(error instanceof LeaseLostError)) throw error;
+  }
+  return rows.length;
+}
+
+async function advanceClaimed(work: RunnerWork, rows: InstanceRow[]): Promise<void> {
+  const { ctx, now, owner } = work;
+  const steps: JourneyStepRow[] = [];
+  const walkContext: WalkContext = { now, steps, newVisitId: visitIdSource(now) };
+  const states: { state: InstanceState; row: InstanceRow; graph: JourneyGraph | undefined }[] = [];
+  for (const row of rows) states.push({ state: stateOf(row), row, graph: await work.graphs.get(row.journey_id, row.journey_version) });
+
+  const groups = new Map<string, SendGroup>();
+  for (const { state, row, graph } of states) {
+    if (!graph) continue; // a version that does not exist cannot be advanced; the lease is released below unchanged
+    walk(state, graph, walkContext);
+    const node = graph.node(state.nodeId);
+    if (state.phase !== 'arrive' || node?.type !== 'webhook') continue;
+    const key = `${row.journey_id}@${row.journey_version}:${node.id}`;
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = { workspaceId: row.workspace_id, journeyId: row.journey_id, node, members: [] }));
+    group.members.push({ state, row, graph });
+  }
+  const planned = await planSends(work, [...groups.values()]);
+
+  await ctx.store.db.transaction().execute(async (trx) => {
+    for (const { group, sends } of planned) {
+      if (sends.length === 0) continue;
+      const batches: UserMessageInput[][] = [];
+      for (let i = 0; i < sends.length; i += MAX_BATCH_SIZE) batches.push(sends.slice(i, i + MAX_BATCH_SIZE).map((s) => s.message));
+      const enqueued = await enqueueBatchesInTransaction(ctx, trx, {
+        workspaceId: group.workspaceId,
+        webhookId: group.node.webhookId,
+        runKind: 'journey',
+        journeyId: group.journeyId,
+        nodeId: group.node.id,
+        batches,
+      });
+      sends.forEach((send, i) => {
+        const batch = enqueued[Math.floor(i / MAX_BATCH_SIZE)]!;
+        send.state.lastBatchId = batch.batchId;
+        send.state.lastActionId = batch.actionIds[i % MAX_BATCH_SIZE]!;
+        leave(send.state, DEFAULT_EXIT, now);
+      });
+    }
+    // Past the webhook node: on as far as they go (a next webhook node waits for the next claim).
+    for (const { group } of planned) {
+      for (const { state, graph } of group.members) walk(state, graph, walkContext);
+    }
+    await writeAdvance(trx, owner, states.filter((s) => s.graph !== undefined).map((s) => changeOf(s.state)), steps);
+  });
+  await releaseInstances(ctx.store.db, owner, states.filter((s) => s.graph === undefined).map((s) => s.row.id));
+  notifyEnqueued(ctx.store, [...new Set(planned.filter((p) => p.sends.length > 0).map((p) => p.group.node.webhookId))]);
+}
+
+/** Each group's messages; users without the node's ID type (or skipped for a missing variable) leave by "noId" unsent. */
+async function planSends(work: RunnerWork, groups: SendGroup[]): Promise<{ group: SendGroup; sends: { state: InstanceState; message: UserMessageInput }[] }[]> {
+  const webhooks = new Map<string, WebhookRecord | undefined>();
+  const planned = [];
+  for (const group of groups) {
+    const { node } = group;
+    if (!webhooks.has(node.webhookId)) webhooks.set(node.webhookId, await findWebhook(work.ctx.store.db, group.workspaceId, node.webhookId));
+    const webhook = webhooks.get(node.webhookId);
+    const textParameters = new Set((webhook?.webhook.parameters ?? []).filter((p) => p.type === 'text').map((p) => p.name));
+    const spec = sendSpecOf({ idType: node.idType, batchSize: MAX_BATCH_SIZE, params: node.params, missingVariable: node.missingVariable }, textParameters);
+    const sends: { state: InstanceState; message: UserMessageInput }[] = [];
+    for (const { state, row } of group.members) {
+      const message = webhook ? messageFor({ customerId: row.customer_id, ids: parseObject(row.ids), attributes: parseObject(row.attributes) }, spec) : 'no-id';
+      if (typeof message === 'string') {
+        leave(state, NO_ID_EXIT, work.now);
+        continue;
+      }
+      message.process_info = {
+        processInstanceId: state.id,
+        processInstanceStartTime: String(row.started_at),
+        processNodeInstanceId: state.visitId,
+        processNodeInstanceStartTime: String(state.nodeEnteredAt),
+        groupName: state.groupName,
+      };
+      message.callback_params = { instanceId: state.id };
+      sends.push({ state, message });
+    }
+    planned.push({ group, sends });
+  }
+  return planned;
+}
+
+function leave(state: InstanceState, exit: string, now: number): void {
+  state.phase = 'leave';
+  state.exit = exit;
+  state.dueAt = now;
+}
+
+/** New node-visit ids, drawn 256 at a time. */
+function visitIdSource(now: number): () => string {
+  let pool: string[] = [];
+  return () => {
+    if (pool.length === 0) pool = newIds('jnv', 256, now).reverse();
+    return pool.pop()!;
+  };
+}
+
+function stateOf(row: InstanceRow): InstanceState {
+  return {
+    id: row.id,
+    journeyId: row.journey_id,
+    status: row.status as InstanceState['status'],
+    nodeId: row.node_id,
+    visitId: row.visit_id,
+    nodeEnteredAt: Number(row.node_entered_at),
+    phase: row.phase as InstanceState['phase'],
+    exit: row.exit,
+    dueAt: row.due_at === null ? null : Number(row.due_at),
+    groupName: row.group_name,
+    lastBatchId: row.last_batch_id,
+    lastActionId: row.last_action_id,
+    steps: row.steps,
+    exitedAt: row.exited_at === null ? null : Number(row.exited_at),
+  };
+}
+
+function changeOf(s: InstanceState): InstanceChange {
+  return {
+    id: s.id,
+    status: s.status,
+    node_id: s.nodeId,
+    visit_id: s.visitId,
+    node_entered_at: s.nodeEnteredAt,
+    phase: s.phase,
+    exit: s.exit,
+    due_at: s.dueAt,
+    group_name: s.groupName,
+    last_batch_id: s.lastBatchId,
+    last_action_id: s.lastActionId,
+    steps: s.steps,
+    exited_at: s.exitedAt,
+  };
+}
+
+// Written by the entry from audience rows or JSON.stringify: an object of strings; anything else reads as empty.
+function parseObject(json: string): Record<string, string> {
+  try {
+    const value: unknown = JSON.parse(json);
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, string>;
+  } catch {
+    // fall through
+  }
+  return {};
+}

@@ -1,0 +1,77 @@
+import { readAudienceUsersPage } from '../audiences/store.js';
+import { newIds } from '../shared/ids.js';
+import { insertInstances } from './instance-store.js';
+import { newInstanceRow } from './new-instance.js';
+import type { RunnerWork } from './runner-work.js';
+
+/** Audience users entered per page (one transaction each, with the cursor). */
+export const ENTRY_PAGE = 500;
+
+class EntryLeaseLost extends Error {}
+
+/**
+ * Enters one page of users of each published journey whose audience entry time has come, in
+ * customer_id order after the saved cursor. The page's instances and the cursor commit together,
+ * under a lease on the journey's entry, so a restart resumes after the last page and each user
+ * enters once (their entry key is unique per journey besides).
+ */
+export async function enterAudiencePage(work: RunnerWork): Promise<number> {
+  const { db } = work.ctx.store;
+  const { now, owner } = work;
+  const due = await db
+    .selectFrom('journeys')
+    .select(['id', 'workspace_id', 'audience_id', 'entry_at', 'audience_cursor', 'published_version'])
+    .where('status', '=', 'published')
+    .where('audience_done', '=', 0)
+    .where('entry_type', '=', 'audience')
+    .where('entry_at', '<=', now)
+    .where((eb) => eb.or([eb('entry_lease_owner', 'is', null), eb('entry_lease_owner', '=', owner), eb('entry_lease_expires_at', '<=', now)]))
+    .limit(10)
+    .execute();
+  let entered = 0;
+  for (const journey of due) {
+    const claimed = await db
+      .updateTable('journeys')
+      .set({ entry_lease_owner: owner, entry_lease_expires_at: now + work.leaseMs })
+      .where('id', '=', journey.id)
+      .where('status', '=', 'published')
+      .where('audience_done', '=', 0)
+      .where((eb) => eb.or([eb('entry_lease_owner', 'is', null), eb('entry_lease_owner', '=', owner), eb('entry_lease_expires_at', '<=', now)]))
+      .executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) !== 1 || journey.audience_id === null || journey.published_version === null) continue;
+    const graph = await work.graphs.get(journey.id, journey.published_version);
+    if (!graph) continue;
+    const users = await readAudienceUsersPage(db, journey.audience_id, journey.audience_cursor, ENTRY_PAGE);
+    const done = users.length < ENTRY_PAGE;
+    const ids = newIds('jin', users.length, now);
+    const visits = newIds('jnv', users.length, now);
+    const rows = users.map((user, i) =>
+      newInstanceRow(user, { workspaceId: journey.workspace_id, journeyId: journey.id, version: journey.published_version!, entryNodeId: graph.entryNodeId, now, id: ids[i]!, visitId: visits[i]!, once: true }),
+    );
+    try {
+      entered += await db.transaction().execute(async (trx) => {
+        const inserted = await insertInstances(trx, rows);
+        // The entry may have changed (a new version with another audience) since this page was read.
+        const moved = await trx
+          .updateTable('journeys')
+          .set({
+            audience_cursor: users.length > 0 ? users[users.length - 1]!.customerId : journey.audience_cursor,
+            audience_done: done ? 1 : 0,
+            ...(done ? { entry_lease_owner: null, entry_lease_expires_at: null } : {}),
+          })
+          .where('id', '=', journey.id)
+          .where('entry_lease_owner', '=', owner)
+          .where('audience_id', '=', journey.audience_id)
+          .where('entry_at', '=', journey.entry_at)
+          .where('status', '=', 'published')
+          .executeTakeFirst();
+        if (Number(moved.numUpdatedRows) !== 1) throw new EntryLeaseLost();
+        // Users read, not inserted: a page of users who entered before is progress too.
+        return inserted.size > 0 ? inserted.size : users.length;
+      });
+    } catch (error) {
+      if (!(error instanceof EntryLeaseLost)) throw error;
+    }
+  }
+  return entered;
+}

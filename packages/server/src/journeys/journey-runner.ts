@@ -1,0 +1,118 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { AppContext } from '../context.js';
+import type { Clock } from '../shared/clock.js';
+import { enterAudiencePage } from './enter-audience.js';
+import { advanceDue } from './advance-due.js';
+import { GraphCache } from './graph-cache.js';
+import { judgeResults } from './judge-results.js';
+
+/** Where the runner reports trouble (pino's signature). */
+export interface RunnerLog {
+  error(object: object, message: string): void;
+}
+
+export interface JourneyRunnerOptions {
+  ctx: AppContext;
+  /** Default ctx.clock: decides due times and leases; real timers only pace the loop. */
+  clock?: Clock;
+  /** Unique among live runners; default `<host>:<pid>:<random>`. */
+  workerId?: string;
+  /** How often an idle runner looks for work; default config.delivery.pollIntervalMs. */
+  pollIntervalMs?: number;
+  /** How long claimed work is leased; default 60 s. */
+  leaseMs?: number;
+  /** Most instances advanced per claim; default 1000. */
+  claimLimit?: number;
+  log?: RunnerLog;
+}
+
+/** What one round did. */
+export interface RoundResult {
+  entered: number;
+  judged: number;
+  advanced: number;
+}
+
+const silent: RunnerLog = { error() {} };
+
+/**
+ * The journey engine of one process: audience entries at their time, judgments as results arrive or
+ * wait limits pass, and every due instance moved on (sends, waits, splits, ends). All state is in
+ * the store, so a restart resumes where it stopped; claims are leased and writes guarded, so several
+ * processes may run it over one database without losing or doubling a timer or a send.
+ */
+export class JourneyRunner {
+  readonly workerId: string;
+  private readonly ctx: AppContext;
+  private readonly clock: Clock;
+  private readonly pollIntervalMs: number;
+  private readonly leaseMs: number;
+  private readonly claimLimit: number;
+  private readonly log: RunnerLog;
+  private readonly graphs: GraphCache;
+  private running = false;
+  private timer: NodeJS.Timeout | undefined;
+  private current: Promise<void> | undefined;
+
+  constructor(options: JourneyRunnerOptions) {
+    this.ctx = options.ctx;
+    this.clock = options.clock ?? options.ctx.clock;
+    this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+    this.pollIntervalMs = options.pollIntervalMs ?? options.ctx.config.delivery.pollIntervalMs;
+    this.leaseMs = options.leaseMs ?? 60_000;
+    this.claimLimit = options.claimLimit ?? 1000;
+    this.log = options.log ?? silent;
+    this.graphs = new GraphCache(this.ctx.store.db);
+  }
+
+  /** Starts the loop: a round at once, then again at once after a busy round or after the poll interval. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.schedule(0);
+  }
+
+  /** Stops the loop after the round in progress (whose writes are each one transaction). */
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    await this.current;
+  }
+
+  /** Rounds until nothing is left to do now (for tests and tools, not while started). */
+  async runOnce(maxRounds = 10_000): Promise<RoundResult> {
+    if (this.running) throw new Error('runOnce() is for a runner that is not started');
+    const total: RoundResult = { entered: 0, judged: 0, advanced: 0 };
+    for (let i = 0; i < maxRounds; i++) {
+      const round = await this.round();
+      total.entered += round.entered;
+      total.judged += round.judged;
+      total.advanced += round.advanced;
+      if (round.entered + round.judged + round.advanced === 0) break;
+    }
+    return total;
+  }
+
+  private schedule(delay: number): void {
+    if (!this.running) return;
+    this.timer = setTimeout(() => {
+      this.current = this.round()
+        .then((r) => r.entered + r.judged + r.advanced > 0)
+        .catch((error: unknown) => {
+          this.log.error({ err: error }, 'journey runner round failed');
+          return false;
+        })
+        .then((busy) => this.schedule(busy ? 0 : this.pollIntervalMs));
+    }, delay);
+  }
+
+  /** One round: enter a page of each due audience, judge what can be judged, advance one claim of due instances. */
+  private async round(): Promise<RoundResult> {
+    const work = { ctx: this.ctx, now: this.clock.now(), owner: this.workerId, leaseMs: this.leaseMs, graphs: this.graphs };
+    const entered = await enterAudiencePage(work);
+    const judged = await judgeResults(work);
+    const advanced = await advanceDue({ ...work, limit: this.claimLimit });
+    return { entered, judged, advanced };
+  }
+}

@@ -1,0 +1,108 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Database } from '../store/schema.js';
+
+/** A user's delivery status (it follows the batch's; a batch being sent counts as pending). */
+export type RecipientStatus = 'pending' | 'succeeded' | 'failed' | 'cancelled';
+
+const BATCH_STATUSES: Record<RecipientStatus, string[]> = {
+  pending: ['pending', 'sending'],
+  succeeded: ['succeeded'],
+  failed: ['failed'],
+  cancelled: ['cancelled'],
+};
+
+/** Recipient filters; all optional and combined. */
+export interface RecipientFilter {
+  status?: RecipientStatus | undefined;
+  /** Latest receipt has this status code. */
+  receiptStatus?: string | undefined;
+  /** Has any receipt (true) or none (false). */
+  hasReceipt?: boolean | undefined;
+}
+
+/** Where a page starts: after this message of this batch. */
+export interface RecipientCursor {
+  batchId: string;
+  actionId: string;
+}
+
+/** One recipient with its batch's state. */
+export interface RecipientRow {
+  action_id: string;
+  batch_id: string;
+  customer_id: string;
+  target_type: string;
+  target_id: string;
+  batch_status: string;
+  last_error: string | null;
+  finished_at: number | null;
+}
+
+/** Batches walked per query: their messages (at most 100 each) are sorted in one small query. */
+const BATCH_GROUP = 50;
+
+/** That the message's latest receipt (newest received_at, then last in its report) has `status`. */
+function latestReceiptIs(status: string) {
+  return sql<boolean>`exists (
+    select 1 from receipts r
+    where r.action_id = m.action_id and r.status = ${status}
+      and not exists (
+        select 1 from receipts r2
+        where r2.action_id = r.action_id
+          and (r2.received_at > r.received_at or (r2.received_at = r.received_at and r2.position > r.position))))`;
+}
+
+function receiptConditions(filter: RecipientFilter): RawBuilder<boolean>[] {
+  const conditions: RawBuilder<boolean>[] = [];
+  if (filter.receiptStatus !== undefined) conditions.push(latestReceiptIs(filter.receiptStatus));
+  if (filter.hasReceipt !== undefined) {
+    const any = sql<boolean>`exists (select 1 from receipts r where r.action_id = m.action_id)`;
+    conditions.push(filter.hasReceipt ? any : sql<boolean>`not ${any}`);
+  }
+  return conditions;
+}
+
+/**
+ * Up to `limit` recipients of a task after `after`, in (batch id, action id) order: keyset paging, so
+ * the millionth recipient is as quick to reach as the first. Walks the task's batches in groups on the
+ * (task_id, status, id) index and reads each group's messages through their batch index.
+ */
+export async function readRecipients(db: Kysely<Database>, taskId: string, filter: RecipientFilter, after: RecipientCursor | null, limit: number): Promise<RecipientRow[]> {
+  const found: RecipientRow[] = [];
+  let from = after?.batchId ?? null;
+  let inclusive = after !== null;
+  while (found.length < limit) {
+    let batchQuery = db.selectFrom('delivery_batches').select(['id', 'status', 'last_error', 'finished_at']).where('task_id', '=', taskId);
+    if (filter.status !== undefined) batchQuery = batchQuery.where('status', 'in', BATCH_STATUSES[filter.status]);
+    if (from !== null) batchQuery = batchQuery.where('id', inclusive ? '>=' : '>', from);
+    const batches = await batchQuery.orderBy('id').limit(BATCH_GROUP).execute();
+    if (batches.length === 0) break;
+    const byId = new Map(batches.map((b) => [b.id, b]));
+    let messages = db
+      .selectFrom('delivery_messages as m')
+      .select(['m.action_id', 'm.batch_id', 'm.customer_id', 'm.target_type', 'm.target_id'])
+      .where('m.batch_id', 'in', batches.map((b) => b.id));
+    for (const condition of receiptConditions(filter)) messages = messages.where(condition);
+    if (inclusive && after !== null) {
+      const cursor = after;
+      messages = messages.where((eb) => eb.or([eb('m.batch_id', '>', cursor.batchId), eb.and([eb('m.batch_id', '=', cursor.batchId), eb('m.action_id', '>', cursor.actionId)])]));
+    }
+    const rows = await messages.orderBy('m.batch_id').orderBy('m.action_id').limit(limit - found.length).execute();
+    for (const r of rows) {
+      const batch = byId.get(r.batch_id)!;
+      found.push({ ...r, batch_status: batch.status, last_error: batch.last_error, finished_at: batch.finished_at === null ? null : Number(batch.finished_at) });
+    }
+    if (batches.length < BATCH_GROUP) break;
+    from = batches[batches.length - 1]!.id;
+    inclusive = false;
+  }
+  return found;
+}
+
+/** How many recipients match a delivery-status filter (users of the matching batches). */
+export async function countRecipients(db: Kysely<Database>, taskId: string, status: RecipientStatus | undefined): Promise<number> {
+  let query = db.selectFrom('delivery_batches').select((eb) => eb.fn.sum<number>('user_count').as('n')).where('task_id', '=', taskId);
+  if (status !== undefined) query = query.where('status', 'in', BATCH_STATUSES[status]);
+  const row = await query.executeTakeFirst();
+  return Number(row?.n ?? 0);
+}

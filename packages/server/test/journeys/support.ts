@@ -1,0 +1,96 @@
+import type { LightMyRequestResponse } from 'fastify';
+import type { WebHookCallBackMessage, WebhookUserMessage } from '@hookreach/protocol';
+import { randomBytes } from 'node:crypto';
+import { expect } from 'vitest';
+import { DEFAULT_WORKSPACE_ID } from '../../src/access/bootstrap.js';
+import { JourneyRunner } from '../../src/journeys/journey-runner.js';
+import type { TestApp } from '../support/test-app.js';
+import { KEY as RECEIPT_KEY } from '../receipts/support.js';
+import type { ScriptedReceiver } from '../delivery/support.js';
+
+/** A parsed JSON answer. */
+type Parsed = ReturnType<typeof JSON.parse>;
+
+export const MINUTE = 60_000;
+
+/** Fails the test with the body unless the answer has `status`; returns its JSON. */
+export function expectStatus(res: LightMyRequestResponse, status: number): Parsed {
+  expect(res.statusCode, res.body).toBe(status);
+  return res.body === '' ? undefined : res.json();
+}
+
+/** One audience user as the tests write it. */
+export interface SeedUser {
+  customerId: string;
+  ids?: Record<string, string>;
+  attributes?: Record<string, string>;
+}
+
+let seq = 0;
+
+/** Writes an audience and its users straight into the store (the import is the audiences feature's, tested there). */
+export async function seedAudience(t: TestApp, users: SeedUser[]): Promise<string> {
+  const now = t.clock.now();
+  const id = `aud_jny_${++seq}_${randomBytes(3).toString('hex')}`;
+  await t.ctx.store.db.insertInto('audiences').values({ id, workspace_id: DEFAULT_WORKSPACE_ID, name: id, created_by: 'mem_admin', user_count: users.length, created_at: now, updated_at: now }).execute();
+  for (let i = 0; i < users.length; i += 500) {
+    await t.ctx.store.db
+      .insertInto('audience_users')
+      .values(users.slice(i, i + 500).map((u) => ({ audience_id: id, customer_id: u.customerId, ids: JSON.stringify(u.ids ?? {}), attributes: JSON.stringify(u.attributes ?? {}), updated_at: now })))
+      .execute();
+  }
+  return id;
+}
+
+/** `count` users `<prefix>000..` with an OPEN_ID and a name. */
+export function someUsers(count: number, prefix: string): SeedUser[] {
+  return Array.from({ length: count }, (_, i) => ({ customerId: `${prefix}${String(i).padStart(4, '0')}`, ids: { OPEN_ID: `open-${prefix}${i}` }, attributes: { name: `User ${i}` } }));
+}
+
+/** An enabled webhook at `url` with a text parameter `coupon` and receipts 200/FAIL, signed with the receipts tests' key. */
+export async function createJourneyWebhook(t: TestApp, url: string): Promise<string> {
+  const res = await t.request('POST', '/api/v1/webhooks', {
+    name: `Journey hook ${++seq}`,
+    authMethod: 'key',
+    key: RECEIPT_KEY,
+    url,
+    idTypes: ['OPEN_ID'],
+    parameters: [{ name: 'coupon', displayName: 'Coupon', type: 'text', required: true }],
+    passEnvironment: false,
+    receipt: { enabled: true, retentionHours: 72, statuses: [{ code: '200', value: 'Success' }, { code: 'FAIL', value: 'Failed' }] },
+  });
+  return expectStatus(res, 201).id;
+}
+
+/** Creates a journey through the API and publishes it; returns its id. */
+export async function publishedJourney(t: TestApp, body: unknown): Promise<string> {
+  const id = expectStatus(await t.request('POST', '/api/v1/journeys', body), 201).id;
+  expectStatus(await t.request('POST', `/api/v1/journeys/${id}/publish`), 200);
+  return id;
+}
+
+/** A runner over the test app's context and manual clock. */
+export function journeyRunner(t: TestApp, workerId = `runner-${++seq}`): JourneyRunner {
+  return new JourneyRunner({ ctx: t.ctx, workerId, pollIntervalMs: 20 });
+}
+
+/** Every user message the receiver got, in order. */
+export function receivedMessages(receiver: ScriptedReceiver): WebhookUserMessage[] {
+  return receiver.requests.flatMap((r) => JSON.parse(r.body) as WebhookUserMessage[]);
+}
+
+/** A receipt for a received message, as the integrator reports it. */
+export function receiptOf(message: WebhookUserMessage, status: string): WebHookCallBackMessage {
+  return { msg_id: randomBytes(16).toString('hex'), status, cst_id: message.user_profile.customer_id, send_time: String(Date.now()), callback_params: { ...message.callback_params } };
+}
+
+/** The journey's stats node by id. */
+export async function nodeStats(t: TestApp, journeyId: string): Promise<Record<string, Parsed>> {
+  const detail = expectStatus(await t.request('GET', `/api/v1/journeys/${journeyId}`), 200);
+  return Object.fromEntries((detail.stats.nodes as Parsed[]).map((n) => [n.nodeId, n]));
+}
+
+/** The instances of a journey as rows. */
+export async function instanceRows(t: TestApp, journeyId: string) {
+  return t.ctx.store.db.selectFrom('journey_instances').selectAll().where('journey_id', '=', journeyId).orderBy('customer_id').execute();
+}
