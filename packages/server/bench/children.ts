@@ -1,7 +1,7 @@
 /**
  * The processes the benchmark measures against, each started with `node --import tsx children.ts <role>`:
- * `receiver` (the reference receiver), `hookreach` (the real server, delivery off), `bare` (a Fastify
- * route that only parses receipt bodies). Each sends `{port}` over IPC once listening, and `{maxRssKb}` on 'exit'.
+ * `receiver` (the reference receiver), `hookreach` (the real server, delivery off), `hookreach-all`
+ * (the real server with delivery and runners), `bare` (a Fastify route that only parses receipt bodies). Each sends `{port}` over IPC once listening, and `{maxRssKb}` on 'exit'.
  */
 import Fastify from 'fastify';
 import { startReceiver } from '@hookreach/receiver-kit';
@@ -18,8 +18,15 @@ process.on('message', (message: { type?: string }) => {
 });
 
 if (role === 'receiver') {
-  const receiver = await startReceiver({ port: 0, key: process.env.BENCH_KEY ?? '' });
+  // BENCH_REPORT_TO: report a receipt per user there (200 ms later), as an integrator would.
+  const reportTo = process.env.BENCH_REPORT_TO || null;
+  const receiver = await startReceiver({ port: 0, key: process.env.BENCH_KEY ?? '', reportTo, reportDelayMs: 200 });
   send({ port: receiver.port });
+} else if (role === 'hookreach-all') {
+  // The whole product in one process, as `npm start` runs it: API, task and journey runners, delivery.
+  const app = await startServer(loadConfig({ ...process.env, PORT: '0', LOG_LEVEL: 'warn', HOOKREACH_POLL_INTERVAL_MS: '100' }), () => {});
+  const address = app.server.address();
+  send({ port: typeof address === 'object' && address ? address.port : 0 });
 } else if (role === 'hookreach') {
   const app = await startServer(loadConfig({ ...process.env, PORT: '0', LOG_LEVEL: 'warn', HOOKREACH_DELIVERY: 'off' }), () => {});
   const address = app.server.address();

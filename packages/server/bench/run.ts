@@ -5,13 +5,11 @@
  * receiver; (3) receipts through the receipts API vs (4) a bare Fastify route parsing the same bodies;
  * test-send latency minus the bare round trip; peak RSS. Benchmarks report, they do not assert.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { buildUserMessage, makeSignature, newNonce, serializeBatch, unixSeconds } from '@hookreach/protocol';
+import { makeSignature, newNonce, serializeBatch, unixSeconds } from '@hookreach/protocol';
 import pg from 'pg';
 import { Pool } from 'undici';
 import { bootstrap, ADMIN_MEMBER_ID, DEFAULT_WORKSPACE_ID } from '../src/access/bootstrap.js';
@@ -24,80 +22,14 @@ import { createSecretBox, loadMasterKey } from '../src/secrets/secret-box.js';
 import { openConfiguredStore } from '../src/server.js';
 import { systemClock } from '../src/shared/clock.js';
 import { Metrics } from '../src/metrics/metrics.js';
+import { BATCH_SIZE, CONCURRENCY, KEY, percentile, rawSender, round, startChild, timed, user } from './support.js';
 import { migrateToLatest } from '../src/store/migrate.js';
 import { createWebhook } from '../src/webhooks/create-webhook.js';
 
-const KEY = 'bench key\twith spaces';
 const ADMIN_TOKEN = `hrk_bench_${randomBytes(12).toString('hex')}`;
 const BATCHES = Number(process.env.BENCH_BATCHES ?? 2000);
-const BATCH_SIZE = 100;
-const CONCURRENCY = 64;
 const RECEIPTS_PER_REPORT = 1000;
 const TEST_SENDS = Number(process.env.BENCH_TEST_SENDS ?? 200);
-const CHILD = fileURLToPath(new URL('./children.ts', import.meta.url));
-
-interface Child { port: number; stop(): Promise<number> }
-
-function startChild(role: string, env: NodeJS.ProcessEnv = {}): Promise<Child> {
-  const proc: ChildProcess = fork(CHILD, [role], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  return new Promise((resolve, reject) => {
-    proc.once('exit', (code) => reject(new Error(`${role} exited with ${code}`)));
-    proc.once('message', (m: { port: number }) => {
-      proc.removeAllListeners('exit');
-      resolve({
-        port: m.port,
-        stop: () => new Promise((done) => {
-          proc.once('message', (r: { maxRssKb: number }) => done(r.maxRssKb));
-          proc.send({ type: 'exit' });
-        }),
-      });
-    });
-  });
-}
-
-function user(i: number) {
-  return buildUserMessage({
-    user_profile: { target_type: 'OPEN_ID', target_id: `o${i}`, customer_id: `c${i}` },
-    params: { define_item1: 'C-42', define_item2: `Hello user ${i}, a discount event is happening in Beijing` },
-    callback_params: { webhook_id: 'wh_raw', send_time: Date.now(), batchId: 'bat_raw', actionId: `act_${i}`, customerId: `c${i}` },
-  });
-}
-
-/** Runs `total` jobs with `width` of them in flight; returns seconds elapsed. */
-async function timed(total: number, width: number, job: (i: number) => Promise<void>): Promise<number> {
-  let next = 0;
-  const start = performance.now();
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < total) await job(next++);
-  }));
-  return (performance.now() - start) / 1000;
-}
-
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-};
-const round = (n: number, digits = 0) => Number(n.toFixed(digits));
-
-async function rawSender(port: number): Promise<number> {
-  const body = serializeBatch(Array.from({ length: BATCH_SIZE }, (_, i) => user(i)));
-  const pool = new Pool(`http://127.0.0.1:${port}`, { connections: CONCURRENCY });
-  const seconds = await timed(BATCHES, CONCURRENCY, async () => {
-    const timestamp = String(unixSeconds(Date.now()));
-    const nonce = newNonce();
-    const res = await pool.request({
-      path: `/hook?timestamp=${timestamp}&nonce=${nonce}`,
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'X-QA-Hmac-Signature': makeSignature(KEY, timestamp, nonce) },
-      body,
-    });
-    const text = await res.body.text();
-    if (res.statusCode !== 200) throw new Error(`raw send failed: ${res.statusCode} ${text}`);
-  });
-  await pool.close();
-  return (BATCHES * BATCH_SIZE) / seconds;
-}
-
 async function engine(ctx: AppContext, port: number) {
   const webhook = await createWebhook(ctx, { memberId: ADMIN_MEMBER_ID, workspaceId: DEFAULT_WORKSPACE_ID, name: 'Bench', email: '', admin: true }, {
     name: 'Bench receiver', authMethod: 'key', key: KEY, url: `http://127.0.0.1:${port}/hook`, idTypes: ['OPEN_ID'],
@@ -220,7 +152,7 @@ const database = process.env.BENCH_DATABASE_URL ? await createBenchDatabase(proc
 try {
   const receiver = await startChild('receiver', { BENCH_KEY: KEY });
   progress('raw sender');
-  const rawUsersPerSecond = await rawSender(receiver.port);
+  const rawUsersPerSecond = await rawSender(receiver.port, BATCHES);
 
   const config = loadConfig({ HOOKREACH_DATA_DIR: dataDir, HOOKREACH_ALLOW_NETWORKS: '127.0.0.1/32', LOG_LEVEL: 'silent', HOOKREACH_DELIVERY_CONCURRENCY: String(CONCURRENCY), DATABASE_URL: database?.url ?? '' });
   const store = openConfiguredStore(config);

@@ -1,0 +1,169 @@
+/**
+ * `npm run bench` (second part): whole campaigns through the real server process (`hookreach-all`:
+ * API, task and journey runners, delivery engine), against the raw sender of the same run.
+ * (1) a Reach Marketing task to a 1,000,000-user audience, batch size 100: users per second from
+ * creating the task to every batch acknowledged, as a ratio to the raw sender; the server's peak RSS;
+ * the import time of the audience's CSV; the latency of the task's stats and recipient queries.
+ * (2) 100,000 users through a journey (webhook node, then judgment on receipts) against the same
+ * 100,000 sent by a plain task: the time until all are judged over the task's time.
+ * Benchmarks report, they do not assert. BENCH_TASK_USERS and BENCH_JOURNEY_USERS change the sizes.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { Pool } from 'undici';
+import { KEY, percentile, rawSender, round, startChild } from './support.js';
+
+const TASK_USERS = Number(process.env.BENCH_TASK_USERS ?? 1_000_000);
+const JOURNEY_USERS = Number(process.env.BENCH_JOURNEY_USERS ?? 100_000);
+const ADMIN_TOKEN = `hrk_bench_${randomBytes(12).toString('hex')}`;
+const progress = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+type Api = (method: 'GET' | 'POST', url: string, body?: unknown) => Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function apiOf(pool: Pool): Api {
+  return async (method, url, body) => {
+    const res = await pool.request({
+      path: url, method,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.body.text();
+    if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${text.slice(0, 500)}`);
+    return text === '' ? undefined : JSON.parse(text);
+  };
+}
+
+/** Streams a generated CSV of `users` users (customer_id, OPEN_ID, name) into a new audience; returns its id and the seconds the import took. */
+async function importAudience(api: Api, pool: Pool, name: string, users: number): Promise<{ id: string; seconds: number }> {
+  const audience = await api('POST', '/api/v1/audiences', { name });
+  function* lines() {
+    yield 'customer_id,OPEN_ID,name\n';
+    for (let i = 0; i < users; i += 1000) {
+      let chunk = '';
+      for (let j = i; j < Math.min(users, i + 1000); j++) chunk += `c${j},o${j},User ${j}\n`;
+      yield chunk;
+    }
+  }
+  const started = performance.now();
+  const res = await pool.request({ path: `/api/v1/audiences/${audience.id}/import`, method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'text/csv' }, body: Readable.from(lines()) });
+  const answer = await res.body.text();
+  if (res.statusCode >= 300) throw new Error(`import: ${res.statusCode} ${answer.slice(0, 300)}`);
+  return { id: audience.id, seconds: (performance.now() - started) / 1000 };
+}
+
+async function createWebhook(api: Api, name: string, receiverPort: number): Promise<string> {
+  const webhook = await api('POST', '/api/v1/webhooks', {
+    name, authMethod: 'key', key: KEY, url: `http://127.0.0.1:${receiverPort}/hook`, idTypes: ['OPEN_ID'],
+    parameters: [{ name: 'define_item1', displayName: 'Coupon', type: 'string', required: true }, { name: 'define_item2', displayName: 'Text', type: 'text', required: false }],
+    passEnvironment: true, receipt: { enabled: true, retentionHours: 72, statuses: [{ code: '200', value: 'Success' }, { code: '500', value: 'Failed' }] },
+    delivery: { timeoutMs: 10_000, maxConcurrency: 64, maxPerSecond: 0 },
+  });
+  await api('POST', `/api/v1/webhooks/${webhook.id}/enable`);
+  return webhook.id;
+}
+
+const TASK_PARAMS = { define_item1: 'C-42', define_item2: 'Hello ${name}, a discount event is happening in Beijing' };
+
+/** Seconds from creating a task (schedule now) to all its users acknowledged by the receiver. */
+async function runTask(api: Api, audienceId: string, webhookId: string, users: number, name: string): Promise<{ id: string; seconds: number }> {
+  const started = performance.now();
+  const task = await api('POST', '/api/v1/tasks', { name, audienceId, webhookId, idType: 'OPEN_ID', batchSize: 100, params: TASK_PARAMS, missingVariable: 'skip', schedule: { type: 'now' } });
+  for (;;) {
+    const { task: t, stats } = await api('GET', `/api/v1/tasks/${task.id}`);
+    if (stats.succeeded + stats.failed >= users || t.status === 'finished' || t.status === 'failed') {
+      if (stats.succeeded !== users) progress(`task ${name}: ${stats.succeeded} of ${users} succeeded (${t.status})`);
+      break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return { id: task.id, seconds: (performance.now() - started) / 1000 };
+}
+
+/** p50 and p99 in ms of `n` sequential calls. */
+async function latency(n: number, call: () => Promise<unknown>): Promise<{ p50: number; p99: number }> {
+  const ms: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const started = performance.now();
+    await call();
+    ms.push(performance.now() - started);
+  }
+  return { p50: round(percentile(ms, 50), 1), p99: round(percentile(ms, 99), 1) };
+}
+
+/** Seconds from publishing a journey (webhook node, judgment on receipts, end) to every user judged. */
+async function runJourney(api: Api, audienceId: string, webhookId: string, users: number): Promise<number> {
+  const journey = await api('POST', '/api/v1/journeys', {
+    name: 'Bench journey',
+    entry: { type: 'audience', audienceId, at: new Date(Date.now() - 1000).toISOString() },
+    nodes: [
+      { id: 'send', type: 'webhook', name: 'Send coupon', webhookId, idType: 'OPEN_ID', params: TASK_PARAMS, missingVariable: 'skip' },
+      { id: 'judge', type: 'judgment', name: 'Receipt?', wait: { minutes: 30 }, results: ['receipt:200', 'receipt:500'] },
+      { id: 'done', type: 'end', name: 'Done' },
+    ],
+    edges: [
+      { from: 'send', to: 'judge' }, { from: 'send', exit: 'noId', to: 'done' },
+      { from: 'judge', exit: 'receipt:200', to: 'done' }, { from: 'judge', exit: 'receipt:500', to: 'done' }, { from: 'judge', exit: 'other', to: 'done' },
+    ],
+  });
+  const started = performance.now();
+  await api('POST', `/api/v1/journeys/${journey.journey?.id ?? journey.id}/publish`);
+  const id = journey.journey?.id ?? journey.id;
+  for (;;) {
+    const { stats } = await api('GET', `/api/v1/journeys/${id}`);
+    const judge = stats.nodes.find((n: { nodeId: string }) => n.nodeId === 'judge');
+    const judged = Object.values((judge?.exits ?? {}) as Record<string, number>).reduce((a, b) => a + b, 0);
+    if (judged >= users) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return (performance.now() - started) / 1000;
+}
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hookreach-campaigns-'));
+try {
+  const receiver = await startChild('receiver', { BENCH_KEY: KEY });
+  progress('raw sender');
+  const rawUsersPerSecond = await rawSender(receiver.port, 2000);
+  const server = await startChild('hookreach-all', { HOOKREACH_DATA_DIR: dataDir, HOOKREACH_ALLOW_NETWORKS: '127.0.0.1/32', DATABASE_URL: '', HOOKREACH_ADMIN_TOKEN: ADMIN_TOKEN });
+  const pool = new Pool(`http://127.0.0.1:${server.port}`, { connections: 4 });
+  const api = apiOf(pool);
+  // Receipts go to the server, 200 ms after each request: the journey judges on them.
+  const reporting = await startChild('receiver', { BENCH_KEY: KEY, BENCH_REPORT_TO: `http://127.0.0.1:${server.port}` });
+
+  progress(`import ${TASK_USERS} users`);
+  const big = await importAudience(api, pool, 'Bench audience', TASK_USERS);
+  const bigHook = await createWebhook(api, 'Bench receiver', receiver.port);
+  progress(`task to ${TASK_USERS} users`);
+  const bigTask = await runTask(api, big.id, bigHook, TASK_USERS, 'Bench task');
+  const stats = await latency(20, () => api('GET', `/api/v1/tasks/${bigTask.id}`));
+  const recipients = await latency(20, () => api('GET', `/api/v1/tasks/${bigTask.id}/recipients?limit=50`));
+  const filtered = await latency(20, () => api('GET', `/api/v1/tasks/${bigTask.id}/recipients?limit=50&status=succeeded`));
+
+  progress(`journey vs task, ${JOURNEY_USERS} users`);
+  const small = await importAudience(api, pool, 'Bench journey audience', JOURNEY_USERS);
+  const smallTaskAudience = await importAudience(api, pool, 'Bench task audience', JOURNEY_USERS);
+  const reportingHook = await createWebhook(api, 'Bench reporting receiver', reporting.port);
+  const plain = await runTask(api, smallTaskAudience.id, reportingHook, JOURNEY_USERS, 'Bench plain task');
+  const journeySeconds = await runJourney(api, small.id, reportingHook, JOURNEY_USERS);
+  await pool.close();
+
+  const taskUsersPerSecond = TASK_USERS / bigTask.seconds;
+  console.log(JSON.stringify({
+    machine: { cpus: os.cpus().length, node: process.version, store: 'sqlite' },
+    task: {
+      users: TASK_USERS, batchSize: 100, importSeconds: round(big.seconds, 1), seconds: round(bigTask.seconds, 1),
+      usersPerSecond: round(taskUsersPerSecond), rawUsersPerSecond: round(rawUsersPerSecond), ratio: round(taskUsersPerSecond / rawUsersPerSecond, 2),
+      statsMs: stats, recipientsMs: recipients, recipientsFilteredMs: filtered,
+    },
+    journey: {
+      users: JOURNEY_USERS, plainTaskSeconds: round(plain.seconds, 1), journeyUntilJudgedSeconds: round(journeySeconds, 1),
+      ratio: round(journeySeconds / plain.seconds, 2),
+    },
+    peakRssMb: { server: round((await server.stop()) / 1024), receiver: round((await receiver.stop()) / 1024), reportingReceiver: round((await reporting.stop()) / 1024) },
+  }, null, 2));
+} finally {
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
+process.exit(0);

@@ -1,0 +1,75 @@
+/** What both benchmarks share: the child processes, the raw sender (the machine's limit), timing helpers. */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { buildUserMessage, makeSignature, newNonce, serializeBatch, unixSeconds } from '@hookreach/protocol';
+import { Pool } from 'undici';
+
+/** The webhook key of every benchmark: spaces and a tab, as the signature vectors test. */
+export const KEY = 'bench key\twith spaces';
+export const BATCH_SIZE = 100;
+export const CONCURRENCY = 64;
+const CHILD = fileURLToPath(new URL('./children.ts', import.meta.url));
+
+export interface Child { port: number; stop(): Promise<number> }
+
+export function startChild(role: string, env: NodeJS.ProcessEnv = {}): Promise<Child> {
+  const proc: ChildProcess = fork(CHILD, [role], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    proc.once('exit', (code) => reject(new Error(`${role} exited with ${code}`)));
+    proc.once('message', (m: { port: number }) => {
+      proc.removeAllListeners('exit');
+      resolve({
+        port: m.port,
+        stop: () => new Promise((done) => {
+          proc.once('message', (r: { maxRssKb: number }) => done(r.maxRssKb));
+          proc.send({ type: 'exit' });
+        }),
+      });
+    });
+  });
+}
+
+export function user(i: number) {
+  return buildUserMessage({
+    user_profile: { target_type: 'OPEN_ID', target_id: `o${i}`, customer_id: `c${i}` },
+    params: { define_item1: 'C-42', define_item2: `Hello user ${i}, a discount event is happening in Beijing` },
+    callback_params: { webhook_id: 'wh_raw', send_time: Date.now(), batchId: 'bat_raw', actionId: `act_${i}`, customerId: `c${i}` },
+  });
+}
+
+/** Runs `total` jobs with `width` of them in flight; returns seconds elapsed. */
+export async function timed(total: number, width: number, job: (i: number) => Promise<void>): Promise<number> {
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(Array.from({ length: width }, async () => {
+    while (next < total) await job(next++);
+  }));
+  return (performance.now() - start) / 1000;
+}
+
+export const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+};
+export const round = (n: number, digits = 0) => Number(n.toFixed(digits));
+
+/** Users per second a bare undici pool posts in prebuilt 100-user batches: the machine's limit. */
+export async function rawSender(port: number, batches: number): Promise<number> {
+  const body = serializeBatch(Array.from({ length: BATCH_SIZE }, (_, i) => user(i)));
+  const pool = new Pool(`http://127.0.0.1:${port}`, { connections: CONCURRENCY });
+  const seconds = await timed(batches, CONCURRENCY, async () => {
+    const timestamp = String(unixSeconds(Date.now()));
+    const nonce = newNonce();
+    const res = await pool.request({
+      path: `/hook?timestamp=${timestamp}&nonce=${nonce}`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'X-QA-Hmac-Signature': makeSignature(KEY, timestamp, nonce) },
+      body,
+    });
+    const text = await res.body.text();
+    if (res.statusCode !== 200) throw new Error(`raw send failed: ${res.statusCode} ${text}`);
+  });
+  await pool.close();
+  return (batches * BATCH_SIZE) / seconds;
+}
+
