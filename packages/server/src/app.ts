@@ -50,10 +50,14 @@ export async function buildApp(ctx: AppContext, options: AppOptions = {}): Promi
   // The API speaks JSON only; Fastify's default text/plain parser would let text bodies through.
   app.removeContentTypeParser('text/plain');
   installErrorHandling(app, ctx.config.bodyLimit);
+  if (options.surface === 'operations') {
+    await app.register(healthRoutes, { ctx });
+    await app.register(metricsRoutes, { ctx });
+    return app;
+  }
   await registerOpenApi(app);
   await app.register(healthRoutes, { ctx });
   await app.register(metricsRoutes, { ctx });
-  if (options.surface === 'operations') return app;
   // The receipts endpoint is the integrator's: signed like webhooks, no Bearer token, the document's path.
   await app.register(receiptRoutes, { ctx });
   await app.register(
