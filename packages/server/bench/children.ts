@@ -27,6 +27,11 @@ if (role === 'receiver') {
   const app = await startServer(loadConfig({ ...process.env, PORT: '0', LOG_LEVEL: 'warn', HOOKREACH_POLL_INTERVAL_MS: '100' }), () => {});
   const address = app.server.address();
   send({ port: typeof address === 'object' && address ? address.port : 0 });
+} else if (role === 'hookreach-worker') {
+  // A delivery worker only (role worker), as `hookreach start --role worker` runs it.
+  const app = await startServer(loadConfig({ ...process.env, PORT: '0', LOG_LEVEL: 'warn', HOOKREACH_ROLE: 'worker', HOOKREACH_POLL_INTERVAL_MS: '100' }), () => {});
+  const address = app.server.address();
+  send({ port: typeof address === 'object' && address ? address.port : 0 });
 } else if (role === 'hookreach') {
   const app = await startServer(loadConfig({ ...process.env, PORT: '0', LOG_LEVEL: 'warn', HOOKREACH_DELIVERY: 'off' }), () => {});
   const address = app.server.address();
