@@ -9,6 +9,8 @@ import { ADMIN_TOKEN, useTestApp } from '../support/test-app.js';
 import { createAudience, storedUsers } from './support.js';
 
 const BIN = fileURLToPath(new URL('../../bin/hookreach.js', import.meta.url));
+/** Each CLI run starts a Node process that loads TypeScript through tsx: seconds each on a loaded CI machine. */
+const SPAWNS_TIMEOUT_MS = 90_000;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hookreach-import-cli-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -43,7 +45,7 @@ describe('hookreach import (the CLI against a listening server)', () => {
     expect(bars.length).toBeGreaterThan(2);
     expect(bars.at(-1)).toMatch(/^\[#{30}\] 100% {2}\d+\.\d\/\d+\.\d MB$/);
     expect(Object.keys(await storedUsers(t(), id))).toHaveLength(30_000);
-  });
+  }, SPAWNS_TIMEOUT_MS);
 
   it('exits 1 with the error answer for an unknown audience or a bad token, and 2 for a missing token or file', async () => {
     const missing = await run(['import', 'aud_missing', csv, '--url', url, '--token', ADMIN_TOKEN]);
@@ -57,7 +59,7 @@ describe('hookreach import (the CLI against a listening server)', () => {
     const noFile = await run(['import', 'aud_x', path.join(dir, 'nope.csv'), '--url', url, '--token', ADMIN_TOKEN]);
     expect(noFile.code).toBe(2);
     expect(noFile.stderr).toContain('no such file');
-  });
+  }, SPAWNS_TIMEOUT_MS);
 
   it('uploadAudienceFile reports progress up to the file size and gets the answer to a refused header', async () => {
     const id = await createAudience(t(), 'Uploader');

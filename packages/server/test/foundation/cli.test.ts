@@ -16,7 +16,8 @@ function start(): Promise<{ port: number; output: () => string; stop: () => Prom
   const child = spawn(process.execPath, [BIN, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`did not start:\n${output}`)), 15_000);
+    // Generous: under a loaded CI machine, loading TypeScript and migrating takes seconds.
+    const timer = setTimeout(() => reject(new Error(`did not start:\n${output}`)), 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
@@ -35,7 +36,8 @@ function start(): Promise<{ port: number; output: () => string; stop: () => Prom
   });
 }
 
-describe('the hookreach CLI', () => {
+// Every test starts Node processes that load TypeScript through tsx: seconds each on a loaded CI machine.
+describe('the hookreach CLI', { timeout: 90_000 }, () => {
   it('prints help for itself and each command', () => {
     for (const args of [['--help'], ['start', '--help'], ['migrate', '--help']]) {
       const result = spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8' });
