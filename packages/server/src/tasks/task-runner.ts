@@ -199,6 +199,9 @@ export class TaskRunner {
       await this.afterPage?.(task.id, summary.pages);
       if (plan.progress.last) return;
       cursor = plan.progress.cursor;
+      // On SQLite every await above resolves at once: without a turn of the event loop here, a large
+      // audience would be enqueued in one block while sends, records and requests wait (leases expired).
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 
