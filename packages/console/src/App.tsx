@@ -6,6 +6,7 @@ import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { AudiencesPage } from './audiences/AudiencesPage';
 import { AuditLogPage } from './audit/AuditLogPage';
 import { GroupsPage } from './access/GroupsPage';
 import { MembersPage } from './access/MembersPage';
@@ -13,10 +14,15 @@ import { MyTokensPage } from './access/MyTokensPage';
 import { RolesPage } from './access/RolesPage';
 import { SignInPage } from './access/SignInPage';
 import { IdTypesPage } from './id-types/IdTypesPage';
+import { JourneyEditorPage } from './journeys/JourneyEditorPage';
+import { JourneysPage } from './journeys/JourneysPage';
 import { ParametersPage } from './parameters/ParametersPage';
 import { AuthProvider, useAuth, WEBHOOK_PERMISSION } from './shared/auth';
 import { AppLayout } from './shared/Layout';
 import { WebhooksPage } from './webhooks/WebhooksPage';
+import { TaskDetailsPage } from './tasks/TaskDetailsPage';
+import { TaskFormPage } from './tasks/TaskFormPage';
+import { TasksPage } from './tasks/TasksPage';
 
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } });
 
@@ -29,6 +35,12 @@ function Home() {
 function AdminOnly({ children }: { children: React.ReactNode }) {
   const { me } = useAuth();
   return me?.admin ? <>{children}</> : <Navigate to="/" replace />;
+}
+
+/** Screens for members who may use webhooks (tasks need a webhook to send through). */
+function WebhookUsers({ children }: { children: React.ReactNode }) {
+  const { me } = useAuth();
+  return me?.admin || (me?.permissions ?? []).includes(WEBHOOK_PERMISSION) ? <>{children}</> : <Navigate to="/" replace />;
 }
 
 function Routed() {
@@ -47,6 +59,13 @@ function Routed() {
         <Route path="access/roles" element={<AdminOnly><RolesPage /></AdminOnly>} />
         <Route path="access/tokens" element={<MyTokensPage />} />
         <Route path="audit" element={<AdminOnly><AuditLogPage /></AdminOnly>} />
+        <Route path="audiences" element={<AudiencesPage />} />
+        <Route path="tasks" element={<WebhookUsers><TasksPage /></WebhookUsers>} />
+        <Route path="tasks/new" element={<WebhookUsers><TaskFormPage /></WebhookUsers>} />
+        <Route path="tasks/:id" element={<WebhookUsers><TaskDetailsPage /></WebhookUsers>} />
+        <Route path="tasks/:id/edit" element={<WebhookUsers><TaskFormPage /></WebhookUsers>} />
+        <Route path="journeys" element={<WebhookUsers><JourneysPage /></WebhookUsers>} />
+        <Route path="journeys/:id" element={<WebhookUsers><JourneyEditorPage /></WebhookUsers>} />
         <Route path="*" element={<Navigate to="/" replace />} />
       </Route>
     </Routes>

@@ -1,4 +1,4 @@
-import { ApiOutlined, AuditOutlined, IdcardOutlined, KeyOutlined, LogoutOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import { ApiOutlined, BranchesOutlined, ContactsOutlined, SendOutlined, AuditOutlined, IdcardOutlined, KeyOutlined, LogoutOutlined, SafetyOutlined, SettingOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
 import { Button, Layout, Menu, Select, Space, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -23,6 +23,9 @@ export function AppLayout() {
   const mayUseWebhooks = admin || (me?.permissions ?? []).includes(WEBHOOK_PERMISSION);
   const entries: Entry[] = [
     { key: '/webhooks', icon: <ApiOutlined />, label: t('nav.webhooks'), visible: mayUseWebhooks },
+    { key: '/audiences', icon: <ContactsOutlined />, label: t('audiences.title'), visible: true },
+    { key: '/tasks', icon: <SendOutlined />, label: t('tasks.title'), visible: mayUseWebhooks },
+    { key: '/journeys', icon: <BranchesOutlined />, label: t('journeys.title'), visible: mayUseWebhooks },
     { key: '/parameters', icon: <SettingOutlined />, label: t('nav.parameters'), visible: admin },
     { key: '/id-types', icon: <IdcardOutlined />, label: t('nav.idTypes'), visible: admin },
     { key: '/access/members', icon: <UserOutlined />, label: t('nav.members'), visible: admin },

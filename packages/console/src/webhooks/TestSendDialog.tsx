@@ -30,7 +30,7 @@ function optionsQuery(parameter: Managed, chosenByParameterId: Record<string, st
 }
 
 /** The options list of a parameter call, narrowed by its associated parameter's chosen value. */
-function ParameterValueSelect({ parameterId, managed, chosen, value, onChange }: { parameterId: string; managed: Managed | undefined; chosen: Record<string, string | undefined>; value?: string; onChange?: (v: string) => void }) {
+export function ParameterValueSelect({ parameterId, managed, chosen, value, onChange }: { parameterId: string; managed: Managed | undefined; chosen: Record<string, string | undefined>; value?: string; onChange?: (v: string) => void }) {
   const { t } = useTranslation();
   const query = managed ? optionsQuery(managed, chosen) : {};
   const options = useQuery({
