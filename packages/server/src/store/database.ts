@@ -54,6 +54,10 @@ function postgres(options: StoreOptions): Kysely<Database> {
   });
   // An idle client that loses its connection (server restart) must not crash the process.
   pool.on('error', () => {});
+  // Nor one checked out between statements (a transaction awaiting its next query): pg emits the
+  // socket's error on the client, and an 'error' nobody listens to kills the process. The caller's
+  // query fails instead, and the pool drops the dead client when it is released.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
