@@ -47,7 +47,6 @@ export const errors = {
   badUrl: define('BAD_URL', 400, () => 'The URL is not valid (bad percent-encoding)'),
   uriTooLong: define('URI_TOO_LONG', 414, () => 'A path segment of the URL is too long'),
   unauthorized: define('UNAUTHORIZED', 401, () => 'A valid API token is required: send "Authorization: Bearer <token>"'),
-  forbidden: define('FORBIDDEN', 403, (message: string) => message),
   adminRequired: define('ADMIN_REQUIRED', 403, () => 'This action needs an administrator'),
   permissionRequired: define(
     'PERMISSION_REQUIRED',

@@ -133,22 +133,6 @@ export async function findJudgeCandidates(
   return rows.map((r) => ({ id: r.id, lastActionId: r.last_action_id, batchStatus: r.batch_status ?? null, dueAt: Number(r.due_at) }));
 }
 
-/** The latest receipt with one of `codes` of each message among `actionIds`, by action id. */
-export async function latestChosenReceipts(db: Kysely<Database>, actionIds: readonly string[], codes: readonly string[]): Promise<Map<string, string>> {
-  const latest = new Map<string, { status: string; at: number; position: number }>();
-  if (codes.length === 0) return new Map();
-  for (const part of chunk(actionIds, IN_CHUNK)) {
-    const rows = await db.selectFrom('receipts').select(['action_id', 'status', 'received_at', 'position']).where('action_id', 'in', part).where('status', 'in', [...codes]).execute();
-    for (const r of rows) {
-      const seen = latest.get(r.action_id);
-      const at = Number(r.received_at);
-      if (seen && (seen.at > at || (seen.at === at && seen.position > r.position))) continue;
-      latest.set(r.action_id, { status: r.status, at, position: r.position });
-    }
-  }
-  return new Map([...latest].map(([id, v]) => [id, v.status]));
-}
-
 /** Moves judged users on: each leaves by its branch when the runner next claims it. Guarded, so a user is judged once. */
 export async function markJudged(db: Kysely<Database>, byExit: ReadonlyMap<string, readonly string[]>, now: number): Promise<number> {
   let moved = 0;

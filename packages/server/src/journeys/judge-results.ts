@@ -1,5 +1,6 @@
 import { judge, receiptCodesOf } from './advance.js';
-import { findJudgeCandidates, latestChosenReceipts, markJudged } from './instance-store.js';
+import { latestReceipts } from '../receipts/store.js';
+import { findJudgeCandidates, markJudged } from './instance-store.js';
 import type { RunnerWork } from './runner-work.js';
 
 /** Most users judged per node and round. */
@@ -29,10 +30,10 @@ export async function judgeResults(work: RunnerWork): Promise<number> {
       const candidates = await findJudgeCandidates(db, { journeyId, version, nodeId: node.id, codes, awaitsReceipts: codes.length > 0 }, work.now, JUDGE_LIMIT);
       if (candidates.length === 0) continue;
       const actionIds = candidates.flatMap((c) => (c.lastActionId === null ? [] : [c.lastActionId]));
-      const receipts = await latestChosenReceipts(db, actionIds, codes);
+      const receipts = await latestReceipts(db, actionIds, codes);
       const byExit = new Map<string, string[]>();
       for (const c of candidates) {
-        const exit = judge(node, { batchStatus: c.batchStatus, receiptStatus: (c.lastActionId && receipts.get(c.lastActionId)) || null, dueAt: c.dueAt, now: work.now });
+        const exit = judge(node, { batchStatus: c.batchStatus, receiptStatus: (c.lastActionId && receipts.get(c.lastActionId)?.status) || null, dueAt: c.dueAt, now: work.now });
         if (exit === undefined) continue;
         const list = byExit.get(exit);
         if (list) list.push(c.id);

@@ -149,12 +149,16 @@ export interface LatestReceipt {
 
 /**
  * The latest receipt of each message among `actionIds` that has one (newest received_at, then last
- * in its report), by action id. Derived on read, so accepting a receipt never rewrites its message.
+ * in its report), by action id; with `codes`, the latest among receipts of those status codes only.
+ * Derived on read, so accepting a receipt never rewrites its message.
  */
-export async function latestReceipts(db: Kysely<Database>, actionIds: readonly string[]): Promise<Map<string, LatestReceipt>> {
+export async function latestReceipts(db: Kysely<Database>, actionIds: readonly string[], codes?: readonly string[]): Promise<Map<string, LatestReceipt>> {
   const latest = new Map<string, LatestReceipt & { position: number }>();
+  if (codes?.length === 0) return new Map();
   for (const part of chunk(actionIds, IN_CHUNK)) {
-    const rows = await db.selectFrom('receipts').select(['action_id', 'status', 'received_at', 'position']).where('action_id', 'in', part).execute();
+    let query = db.selectFrom('receipts').select(['action_id', 'status', 'received_at', 'position']).where('action_id', 'in', part);
+    if (codes) query = query.where('status', 'in', [...codes]);
+    const rows = await query.execute();
     for (const r of rows) {
       const seen = latest.get(r.action_id);
       if (seen && (seen.receivedAt > r.received_at || (seen.receivedAt === r.received_at && seen.position > r.position))) continue;
