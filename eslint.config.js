@@ -13,5 +13,11 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['warn', 'error'] }],
     },
   },
+  // CommonJS files run without a TypeScript loader (a worker thread's script).
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', setTimeout: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
   { files: ['packages/*/src/cli/**', 'packages/*/scripts/**', 'packages/*/test/**', 'packages/*/bench/**', '**/*.test.ts'], rules: { 'no-console': 'off' } },
 );

@@ -6,7 +6,8 @@
  * the import time of the audience's CSV; the latency of the task's stats and recipient queries.
  * (2) 100,000 users through a journey (webhook node, then judgment on receipts) against the same
  * 100,000 sent by a plain task: the time until all are judged over the task's time.
- * Benchmarks report, they do not assert. BENCH_TASK_USERS and BENCH_JOURNEY_USERS change the sizes.
+ * Benchmarks report, they do not assert. BENCH_TASK_USERS and BENCH_JOURNEY_USERS change the sizes;
+ * BENCH_TASK_USERS=0 skips (1) and runs only the journey comparison.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -133,35 +134,53 @@ try {
   // Receipts go to the server, 200 ms after each request: the journey judges on them.
   const reporting = await startChild('receiver', { BENCH_KEY: KEY, BENCH_REPORT_TO: `http://127.0.0.1:${server.port}` });
 
-  progress(`import ${TASK_USERS} users`);
-  const big = await importAudience(api, pool, 'Bench audience', TASK_USERS);
-  const bigHook = await createWebhook(api, 'Bench receiver', receiver.port);
-  progress(`task to ${TASK_USERS} users`);
-  const bigTask = await runTask(api, big.id, bigHook, TASK_USERS, 'Bench task');
-  const stats = await latency(20, () => api('GET', `/api/v1/tasks/${bigTask.id}`));
-  const recipients = await latency(20, () => api('GET', `/api/v1/tasks/${bigTask.id}/recipients?limit=50`));
-  const filtered = await latency(20, () => api('GET', `/api/v1/tasks/${bigTask.id}/recipients?limit=50&status=succeeded`));
-
-  progress(`journey vs task, ${JOURNEY_USERS} users`);
-  const small = await importAudience(api, pool, 'Bench journey audience', JOURNEY_USERS);
-  const smallTaskAudience = await importAudience(api, pool, 'Bench task audience', JOURNEY_USERS);
-  const reportingHook = await createWebhook(api, 'Bench reporting receiver', reporting.port);
-  const plain = await runTask(api, smallTaskAudience.id, reportingHook, JOURNEY_USERS, 'Bench plain task');
-  const journeySeconds = await runJourney(api, small.id, reportingHook, JOURNEY_USERS);
-  await pool.close();
-
-  const taskUsersPerSecond = TASK_USERS / bigTask.seconds;
-  console.log(JSON.stringify({
-    machine: { cpus: os.cpus().length, node: process.version, store: 'sqlite' },
-    task: {
+  const atStart = await server.memory();
+  let taskPart: object | null = null;
+  let afterImport = atStart;
+  let afterTask = atStart;
+  if (TASK_USERS > 0) {
+    progress(`import ${TASK_USERS} users`);
+    const big = await importAudience(api, pool, 'Bench audience', TASK_USERS);
+    afterImport = await server.memory();
+    const bigHook = await createWebhook(api, 'Bench receiver', receiver.port);
+    progress(`task to ${TASK_USERS} users`);
+    server.restartProfile();
+    const bigTask = await runTask(api, big.id, bigHook, TASK_USERS, 'Bench task');
+    afterTask = await server.memory();
+    const stats = await latency(20, () => api('GET', `/api/v1/tasks/${bigTask.id}`));
+    const recipients = await latency(20, () => api('GET', `/api/v1/tasks/${bigTask.id}/recipients?limit=50`));
+    const filtered = await latency(20, () => api('GET', `/api/v1/tasks/${bigTask.id}/recipients?limit=50&status=succeeded`));
+    const taskUsersPerSecond = TASK_USERS / bigTask.seconds;
+    taskPart = {
       users: TASK_USERS, batchSize: 100, importSeconds: round(big.seconds, 1), seconds: round(bigTask.seconds, 1),
       usersPerSecond: round(taskUsersPerSecond), rawUsersPerSecond: round(rawUsersPerSecond), ratio: round(taskUsersPerSecond / rawUsersPerSecond, 2),
       statsMs: stats, recipientsMs: recipients, recipientsFilteredMs: filtered,
-    },
+    };
+  }
+
+  // BENCH_JOURNEY_USERS=0 skips the journey comparison.
+  let plain = { seconds: Number.NaN };
+  let journeySeconds = Number.NaN;
+  if (JOURNEY_USERS > 0) {
+    progress(`journey vs task, ${JOURNEY_USERS} users`);
+    const small = await importAudience(api, pool, 'Bench journey audience', JOURNEY_USERS);
+    const smallTaskAudience = await importAudience(api, pool, 'Bench task audience', JOURNEY_USERS);
+    const reportingHook = await createWebhook(api, 'Bench reporting receiver', reporting.port);
+    plain = await runTask(api, smallTaskAudience.id, reportingHook, JOURNEY_USERS, 'Bench plain task');
+    journeySeconds = await runJourney(api, small.id, reportingHook, JOURNEY_USERS);
+  }
+  await pool.close();
+  const mb = (bytes: number) => round(bytes / 1024 / 1024);
+  const reading = (m: Awaited<ReturnType<typeof server.memory>>) => ({ peakRssMb: round(m.maxRssKb / 1024), rssMb: mb(m.rss), heapTotalMb: mb(m.heapTotal), heapUsedMb: mb(m.heapUsed), externalMb: mb(m.external) });
+
+  console.log(JSON.stringify({
+    machine: { cpus: os.cpus().length, node: process.version, store: 'sqlite' },
+    task: taskPart,
     journey: {
       users: JOURNEY_USERS, plainTaskSeconds: round(plain.seconds, 1), journeyUntilJudgedSeconds: round(journeySeconds, 1),
       ratio: round(journeySeconds / plain.seconds, 2),
     },
+    serverMemory: { atStart: reading(atStart), afterImport: reading(afterImport), afterTask: reading(afterTask) },
     peakRssMb: { server: round((await server.stop()) / 1024), receiver: round((await receiver.stop()) / 1024), reportingReceiver: round((await reporting.stop()) / 1024) },
   }, null, 2));
 } finally {

@@ -3,17 +3,38 @@
  * `receiver` (the reference receiver), `hookreach` (the real server, delivery off), `hookreach-all`
  * (the real server with delivery and runners), `bare` (a Fastify route that only parses receipt bodies). Each sends `{port}` over IPC once listening, and `{maxRssKb}` on 'exit'.
  */
+import fs from 'node:fs';
+import { Session } from 'node:inspector';
+import path from 'node:path';
 import Fastify from 'fastify';
 import { startReceiver } from '@hookreach/receiver-kit';
 import { loadConfig } from '../src/config.js';
 import { startServer } from '../src/server.js';
 
 const role = process.argv[2];
+// BENCH_CPU_PROFILE_DIR: the server roles write a .cpuprofile there on exit (NODE_OPTIONS refuses --cpu-prof).
+const profileDir = role?.startsWith('hookreach') ? process.env.BENCH_CPU_PROFILE_DIR : undefined;
+const profiler = profileDir ? new Session() : undefined;
+if (profiler) {
+  profiler.connect();
+  await new Promise<void>((done) => profiler.post('Profiler.enable', () => profiler.post('Profiler.start', () => done())));
+}
+function writeProfile(): Promise<void> {
+  if (!profiler || !profileDir) return Promise.resolve();
+  return new Promise((done) => profiler.post('Profiler.stop', (error, result) => {
+    if (!error) fs.writeFileSync(path.join(profileDir, `${role}-${process.pid}.cpuprofile`), JSON.stringify(result.profile));
+    done();
+  }));
+}
 const send = (message: object) => process.send?.(message);
 process.on('message', (message: { type?: string }) => {
+  // The peak so far, so the benchmark can tell which phase (import, task, journey) set it.
+  // Restart the profile, so it covers one phase only (campaigns.ts: the 1,000,000-user task).
+  if (message.type === 'profile-restart' && profiler) profiler.post('Profiler.stop', () => profiler.post('Profiler.start'));
+  if (message.type === 'rss') send({ maxRssKb: process.resourceUsage().maxRSS, ...process.memoryUsage() });
   if (message.type === 'exit') {
     send({ maxRssKb: process.resourceUsage().maxRSS });
-    setTimeout(() => process.exit(0), 50);
+    void writeProfile().then(() => setTimeout(() => process.exit(0), 50));
   }
 });
 

@@ -10,16 +10,31 @@ export const BATCH_SIZE = 100;
 export const CONCURRENCY = 64;
 const CHILD = fileURLToPath(new URL('./children.ts', import.meta.url));
 
-export interface Child { port: number; stop(): Promise<number> }
+/** A memory reading of a child: its peak RSS so far and process.memoryUsage() now. */
+export interface ChildMemory { maxRssKb: number; rss: number; heapTotal: number; heapUsed: number; external: number; arrayBuffers: number }
+export interface Child {
+  port: number;
+  stop(): Promise<number>;
+  memory(): Promise<ChildMemory>;
+  /** With BENCH_CPU_PROFILE_DIR: drops the profile so far, so the written one starts now. */
+  restartProfile(): void;
+}
 
 export function startChild(role: string, env: NodeJS.ProcessEnv = {}): Promise<Child> {
-  const proc: ChildProcess = fork(CHILD, [role], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // BENCH_SERVER_NODE_ARGS: extra node flags for the server roles (e.g. V8 heap settings to compare).
+  const extra = role.startsWith('hookreach') ? (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean) : [];
+  const proc: ChildProcess = fork(CHILD, [role], { execArgv: [...extra, '--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     proc.once('exit', (code) => reject(new Error(`${role} exited with ${code}`)));
     proc.once('message', (m: { port: number }) => {
       proc.removeAllListeners('exit');
       resolve({
         port: m.port,
+        restartProfile: () => proc.send({ type: 'profile-restart' }),
+        memory: () => new Promise((done) => {
+          proc.once('message', (r: ChildMemory) => done(r));
+          proc.send({ type: 'rss' });
+        }),
         stop: () => new Promise((done) => {
           proc.once('message', (r: { maxRssKb: number }) => done(r.maxRssKb));
           proc.send({ type: 'exit' });

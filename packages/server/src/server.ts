@@ -16,8 +16,8 @@ import { migrateToLatest } from './store/migrate.js';
 import path from 'node:path';
 
 /** Opens the store the configuration names (PostgreSQL or SQLite under the data directory). */
-export function openConfiguredStore(config: Config): Store {
-  return openStore({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, 'hookreach.sqlite'), poolSize: config.databasePoolSize });
+export function openConfiguredStore(config: Config, onCheckpointError?: (message: string) => void): Store {
+  return openStore({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, 'hookreach.sqlite'), poolSize: config.databasePoolSize, onCheckpointError });
 }
 
 /** Logger settings: JSON lines, with anything that could hold a secret redacted. */
@@ -38,7 +38,11 @@ export const SHUTDOWN_DEADLINE_MS = 15_000;
  * retention sweeper. Resolves once listening; `app.close()` stops it gracefully.
  */
 export async function startServer(config: Config, print: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Promise<FastifyInstance> {
-  const store = openConfiguredStore(config);
+  // The logger exists once the app is built; a checkpoint error before that goes to stderr.
+  let warn = (message: string): void => {
+    process.stderr.write(`SQLite checkpoint thread: ${message}\n`);
+  };
+  const store = openConfiguredStore(config, (message) => warn(message));
   await migrateToLatest(store);
   const generatedToken = await bootstrap(store, systemClock, config.adminToken);
   if (generatedToken) {
@@ -55,6 +59,9 @@ export async function startServer(config: Config, print: (line: string) => void 
     metrics: new Metrics(store, systemClock),
   };
   const app = await buildApp(ctx, { logger: loggerOptions(config), surface: config.role === 'worker' ? 'operations' : 'full' });
+  warn = (message) => {
+    app.log.warn({ error: message }, 'SQLite checkpoint thread failed; commits checkpoint by themselves');
+  };
   const works = config.role !== 'api';
   const sends = works && config.delivery.enabled;
   const dispatcher = sends ? new Dispatcher({ ctx, log: app.log }) : undefined;

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { Dialect } from './dialect.js';
 import type { Database } from './schema.js';
+import { FALLBACK_AUTOCHECKPOINT_PAGES, startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.js';
 
 /** The database handle shared by every feature, with the dialect it speaks. */
 export interface Store {
@@ -20,6 +21,8 @@ export interface StoreOptions {
   databaseUrl?: string | undefined;
   sqliteFile?: string;
   poolSize?: number;
+  /** Told when the SQLite checkpoint thread fails (the commit's own checkpoint then takes over). */
+  onCheckpointError?: (message: string) => void;
 }
 
 const INT8_OID = 20;
@@ -28,7 +31,7 @@ const NUMERIC_OID = 1700;
 /** Opens the store: PostgreSQL when a URL is given, otherwise embedded SQLite. */
 export function openStore(options: StoreOptions): Store {
   const dialect: Dialect = options.databaseUrl ? 'postgres' : 'sqlite';
-  const db = dialect === 'postgres' ? postgres(options) : sqlite(options);
+  const { db, checkpointer } = dialect === 'postgres' ? { db: postgres(options), checkpointer: undefined } : sqlite(options);
   return {
     db,
     dialect,
@@ -37,6 +40,7 @@ export function openStore(options: StoreOptions): Store {
     },
     async close() {
       await db.destroy();
+      await checkpointer?.stop();
     },
   };
 }
@@ -61,7 +65,7 @@ function postgres(options: StoreOptions): Kysely<Database> {
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
-function sqlite(options: StoreOptions): Kysely<Database> {
+function sqlite(options: StoreOptions): { db: Kysely<Database>; checkpointer: WalCheckpointer | undefined } {
   const file = options.sqliteFile ?? ':memory:';
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const database = new SqliteDatabase(file);
@@ -69,7 +73,15 @@ function sqlite(options: StoreOptions): Kysely<Database> {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  let checkpointer: WalCheckpointer | undefined;
+  if (file !== ':memory:') {
+    // Checkpoints run on their own thread; a commit only does one when that thread falls far behind.
+    database.pragma(`wal_autocheckpoint = ${FALLBACK_AUTOCHECKPOINT_PAGES}`);
+    // After a checkpoint resets the WAL, its file is cut back to this size instead of staying at its largest.
+    database.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
+    checkpointer = startWalCheckpointer(file, (message) => options.onCheckpointError?.(message));
+  }
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }), checkpointer };
 }
 
 /** Most prepared statements kept per SQLite connection. */
