@@ -12,6 +12,12 @@ export interface Config {
   databaseUrl: string | undefined;
   /** Connections this process keeps to PostgreSQL (HOOKREACH_DB_POOL). */
   databasePoolSize: number;
+  /**
+   * How far V8 lets the heap grow past what survived the last full collection, in percent
+   * (HOOKREACH_HEAP_GROWTH_PERCENT); 0 keeps V8's own choice. Not a ceiling: the heap still grows
+   * as far as the live data needs.
+   */
+  heapGrowthPercent: number;
   /** The built-in admin's API token at first start; generated and printed once when unset. */
   adminToken: string | undefined;
   /** 32-byte AES-256-GCM master key (base64 or hex); generated into `dataDir` when unset. */
@@ -160,6 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     dataDir: path.resolve(cwd, env.HOOKREACH_DATA_DIR || 'data'),
     databaseUrl,
     databasePoolSize: integer(env, 'HOOKREACH_DB_POOL', 10, 1, 1000, problems),
+    heapGrowthPercent: integer(env, 'HOOKREACH_HEAP_GROWTH_PERCENT', 50, 0, 1000, problems),
     adminToken,
     secretKey: env.HOOKREACH_SECRET_KEY || undefined,
     logLevel,

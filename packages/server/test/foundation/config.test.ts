@@ -23,4 +23,11 @@ describe('configuration', () => {
     expect((caught as ConfigError).problems).toHaveLength(4);
     expect((caught as ConfigError).message).not.toContain('short');
   });
+
+  it('limits the heap growth to 50% by default; HOOKREACH_HEAP_GROWTH_PERCENT changes it, 0 leaves V8 alone, a bad value is a problem', () => {
+    expect(loadConfig({}, '/x').heapGrowthPercent).toBe(50);
+    expect(loadConfig({ HOOKREACH_HEAP_GROWTH_PERCENT: '0' }, '/x').heapGrowthPercent).toBe(0);
+    expect(loadConfig({ HOOKREACH_HEAP_GROWTH_PERCENT: '120' }, '/x').heapGrowthPercent).toBe(120);
+    expect(() => loadConfig({ HOOKREACH_HEAP_GROWTH_PERCENT: '-5' }, '/x')).toThrow(/HOOKREACH_HEAP_GROWTH_PERCENT/);
+  });
 });
