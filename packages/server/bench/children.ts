@@ -31,6 +31,7 @@ process.on('message', (message: { type?: string }) => {
   // The peak so far, so the benchmark can tell which phase (import, task, journey) set it.
   // Restart the profile, so it covers one phase only (campaigns.ts: the 1,000,000-user task).
   if (message.type === 'profile-restart' && profiler) profiler.post('Profiler.stop', () => profiler.post('Profiler.start'));
+  if (message.type === 'cpu') send({ cpu: process.cpuUsage() });
   if (message.type === 'rss') send({ maxRssKb: process.resourceUsage().maxRSS, ...process.memoryUsage() });
   if (message.type === 'exit') {
     send({ maxRssKb: process.resourceUsage().maxRSS });

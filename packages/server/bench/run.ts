@@ -168,9 +168,15 @@ try {
   const env = { HOOKREACH_DATA_DIR: dataDir, HOOKREACH_ALLOW_NETWORKS: '127.0.0.1/32', DATABASE_URL: database?.url ?? '' };
   const hookreach = await startChild('hookreach', env);
   progress('receipts');
+  hookreach.restartProfile();
+  const cpuBefore = await hookreach.cpuMicros();
   const receiptsPerSecond = await postReceipts(hookreach.port, bodies);
+  const apiCpuMicros = (await hookreach.cpuMicros()) - cpuBefore;
   const bare = await startChild('bare');
+  const bareCpuBefore = await bare.cpuMicros();
   const bareReceiptsPerSecond = await postReceipts(bare.port, bodies);
+  const bareCpuMicros = (await bare.cpuMicros()) - bareCpuBefore;
+  const receiptCount = bodies.length * RECEIPTS_PER_REPORT;
   progress('test sends');
   const latency = await testSendLatency(hookreach.port, receiver.port, delivered.webhookId);
 
@@ -184,6 +190,8 @@ try {
     receipts: {
       receipts: bodies.length * RECEIPTS_PER_REPORT, perReport: RECEIPTS_PER_REPORT,
       apiReceiptsPerSecond: round(receiptsPerSecond), bareReceiptsPerSecond: round(bareReceiptsPerSecond), ratio: round(receiptsPerSecond / bareReceiptsPerSecond, 2),
+      // Server CPU per receipt (all threads): what the ratio would be on an otherwise idle core.
+      cpuMicrosPerReceipt: { api: round(apiCpuMicros / receiptCount, 2), bare: round(bareCpuMicros / receiptCount, 2), ratio: round(bareCpuMicros / apiCpuMicros, 2) },
     },
     testSend: latency,
     peakRssMb: {

@@ -18,6 +18,8 @@ export interface Child {
   memory(): Promise<ChildMemory>;
   /** With BENCH_CPU_PROFILE_DIR: drops the profile so far, so the written one starts now. */
   restartProfile(): void;
+  /** CPU time (user + system, µs) the child has used so far: robust to other load on the machine. */
+  cpuMicros(): Promise<number>;
 }
 
 export function startChild(role: string, env: NodeJS.ProcessEnv = {}): Promise<Child> {
@@ -31,6 +33,10 @@ export function startChild(role: string, env: NodeJS.ProcessEnv = {}): Promise<C
       resolve({
         port: m.port,
         restartProfile: () => proc.send({ type: 'profile-restart' }),
+        cpuMicros: () => new Promise((done) => {
+          proc.once('message', (r: { cpu: { user: number; system: number } }) => done(r.cpu.user + r.cpu.system));
+          proc.send({ type: 'cpu' });
+        }),
         memory: () => new Promise((done) => {
           proc.once('message', (r: ChildMemory) => done(r));
           proc.send({ type: 'rss' });

@@ -66,8 +66,8 @@ function storeReport(
     const actionIds = [...new Set(receipts.map((r) => r.callback_params.actionId))];
     const messages = await loadDeliveredMessages(trx, dialect, actionIds);
     const { accepted, rejected } = judgeReceipts(receipts, webhooks, messages, now);
-    const inserted = await insertReceipts(trx, dialect, receiptRows(accepted), now);
-    return { total: receipts.length, accepted: accepted.length, stored: inserted.size, rejected };
+    const stored = await insertReceipts(trx, dialect, receiptRows(accepted), now);
+    return { total: receipts.length, accepted: accepted.length, stored, rejected };
   });
 }
 

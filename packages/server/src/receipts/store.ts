@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { Store } from '../store/database.js';
 import type { Dialect } from '../store/dialect.js';
 import type { Database, ReceiptRow } from '../store/schema.js';
@@ -120,25 +120,52 @@ const RECEIPT_COLUMNS = ['action_id', 'msg_id', 'webhook_id', 'batch_id', 'custo
 export const receiptKey = (actionId: string, msgId: string): string => `${actionId}\u0000${msgId}`;
 
 /**
- * Inserts receipts (all received at `receivedAt`) in one statement, skipping any (action_id,
- * msg_id) already stored; returns the keys (`receiptKey`) of the rows inserted. The rows travel as
- * one JSON parameter on SQLite and as one array per column on PostgreSQL (unnest).
+ * Inserts receipts (all received at `receivedAt`), skipping any (action_id, msg_id) already stored;
+ * returns how many rows were inserted. PostgreSQL: one statement, one array per column (unnest).
+ * SQLite: multi-row VALUES of 100 bound rows; measured about 40% cheaper per receipt than one JSON
+ * parameter through json_each (whose `value ->> i` re-reads each row's JSON for every column) with
+ * RETURNING (which builds a JS object per row to count them).
  */
-export async function insertReceipts(db: Kysely<Database>, dialect: Dialect, rows: readonly NewReceipt[], receivedAt: number): Promise<Set<string>> {
-  if (rows.length === 0) return new Set();
-  // One lock order for every report, so concurrent reports rarely deadlock on PostgreSQL (SQLite runs one writer at a time).
-  const ordered = dialect === 'postgres' ? [...rows].sort((a, b) => compare(a.action_id, b.action_id) || compare(a.msg_id, b.msg_id)) : rows;
-  const source =
-    dialect === 'postgres'
-      ? sql`select u.*, ${receivedAt}::bigint from unnest(${sql.join(RECEIPT_COLUMNS.map((c) => (c === 'position' ? sql`${ordered.map((r) => r[c])}::integer[]` : sql`${ordered.map((r) => r[c])}::text[]`)))}) as u`
-      : // `where true` resolves SQLite's parsing ambiguity between a join's ON and the upsert's ON CONFLICT.
-        sql`select ${sql.join(RECEIPT_COLUMNS.map((_, i) => sql`value ->> ${sql.lit(i)}`))}, ${receivedAt} from json_each(${JSON.stringify(ordered.map((r) => RECEIPT_COLUMNS.map((c) => r[c])))}) where true`;
-  const { rows: inserted } = await sql<{ action_id: string; msg_id: string }>`
+export async function insertReceipts(db: Kysely<Database>, dialect: Dialect, rows: readonly NewReceipt[], receivedAt: number): Promise<number> {
+  if (rows.length === 0) return 0;
+  if (dialect === 'sqlite') return insertReceiptsSqlite(db, rows, receivedAt);
+  // One lock order for every report, so concurrent reports rarely deadlock on PostgreSQL.
+  const ordered = [...rows].sort((a, b) => compare(a.action_id, b.action_id) || compare(a.msg_id, b.msg_id));
+  const columns = sql.join(RECEIPT_COLUMNS.map((c) => (c === 'position' ? sql`${ordered.map((r) => r[c])}::integer[]` : sql`${ordered.map((r) => r[c])}::text[]`)));
+  const result = await sql`
     insert into receipts (${sql.join(RECEIPT_COLUMNS.map((c) => sql.ref(c)))}, received_at)
-    ${source}
-    on conflict (action_id, msg_id) do nothing
-    returning action_id, msg_id`.execute(db);
-  return new Set(inserted.map((r) => receiptKey(r.action_id, r.msg_id)));
+    select u.*, ${receivedAt}::bigint from unnest(${columns}) as u
+    on conflict (action_id, msg_id) do nothing`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+/** Rows per SQLite insert statement (9 bound values each). */
+const SQLITE_RECEIPT_ROWS = 100;
+const sqliteReceiptInserts = new Map<number, string>();
+
+async function insertReceiptsSqlite(db: Kysely<Database>, rows: readonly NewReceipt[], receivedAt: number): Promise<number> {
+  let inserted = 0;
+  for (let start = 0; start < rows.length; start += SQLITE_RECEIPT_ROWS) {
+    const end = Math.min(start + SQLITE_RECEIPT_ROWS, rows.length);
+    const params: unknown[] = [];
+    for (let i = start; i < end; i++) {
+      const r = rows[i]!;
+      params.push(r.action_id, r.msg_id, r.webhook_id, r.batch_id, r.customer_id, r.status, r.send_time, r.position, receivedAt);
+    }
+    const result = await db.executeQuery(CompiledQuery.raw(sqliteReceiptInsert(end - start), params));
+    inserted += Number(result.numAffectedRows ?? 0);
+  }
+  return inserted;
+}
+
+function sqliteReceiptInsert(rows: number): string {
+  let text = sqliteReceiptInserts.get(rows);
+  if (text === undefined) {
+    const head = `insert into receipts (${RECEIPT_COLUMNS.join(', ')}, received_at) values `;
+    text = `${head}${new Array<string>(rows).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} on conflict (action_id, msg_id) do nothing`;
+    sqliteReceiptInserts.set(rows, text);
+  }
+  return text;
 }
 
 /** A message's latest receipt: its status code and when it arrived. */
