@@ -2,7 +2,8 @@ import { MAX_BATCH_SIZE, type UserMessageInput } from '@hookreach/protocol';
 import { enqueueBatchesInTransaction } from '../delivery/enqueue.js';
 import { notifyEnqueued } from '../delivery/notify.js';
 import { newIds } from '../shared/ids.js';
-import type { JourneyStepRow } from '../store/schema.js';
+import type { Transaction } from 'kysely';
+import type { Database, JourneyStepRow } from '../store/schema.js';
 import { messageFor, sendSpecOf } from '../tasks/plan-page.js';
 import type { WebhookRecord } from '../webhooks/model.js';
 import { findWebhook } from '../webhooks/store.js';
@@ -17,7 +18,7 @@ interface SendGroup {
   workspaceId: string;
   journeyId: string;
   node: WebhookNode;
-  members: { state: InstanceState; row: InstanceRow; graph: JourneyGraph }[];
+  members: Mover[];
 }
 
 /**
@@ -41,15 +42,41 @@ export async function advanceDue(work: RunnerWork & { limit: number }): Promise<
 }
 
 async function advanceClaimed(work: RunnerWork, rows: InstanceRow[]): Promise<void> {
-  const { ctx, now, owner } = work;
+  const { ctx, owner } = work;
+  const movers: Mover[] = [];
+  const unknown: string[] = [];
+  for (const row of rows) {
+    const graph = await work.graphs.get(row.journey_id, row.journey_version);
+    // A version that does not exist cannot be advanced; its lease is released below unchanged.
+    if (graph) movers.push({ state: stateOf(row), row, graph });
+    else unknown.push(row.id);
+  }
+  await moveOn(work, movers, (trx, steps) => writeAdvance(trx, ctx.store.dialect, owner, movers.map((m) => changeOf(m.state)), steps));
+  await releaseInstances(ctx.store.db, owner, unknown);
+}
+
+/** What a send needs of an instance's row besides its state: the user's profile and where they entered. */
+export type SendSource = Pick<InstanceRow, 'workspace_id' | 'journey_id' | 'journey_version' | 'customer_id' | 'ids' | 'attributes' | 'started_at'>;
+
+/** An instance to move on: its state (moved in place), its row and its version's graph. */
+export interface Mover {
+  state: InstanceState;
+  row: SendSource;
+  graph: JourneyGraph;
+}
+
+/**
+ * Moves instances on as far as each goes now. Those arriving at a webhook node are sent together
+ * (per node and version, batches of 100, with process_info) and walk on past it; the batches and
+ * `write` (the instances' new rows and their finished steps) commit in one transaction, so a crash
+ * either sends and moves them or does neither.
+ */
+export async function moveOn(work: RunnerWork, movers: readonly Mover[], write: (trx: Transaction<Database>, steps: JourneyStepRow[]) => Promise<void>): Promise<void> {
+  const { ctx, now } = work;
   const steps: JourneyStepRow[] = [];
   const walkContext: WalkContext = { now, steps, newVisitId: visitIdSource(now) };
-  const states: { state: InstanceState; row: InstanceRow; graph: JourneyGraph | undefined }[] = [];
-  for (const row of rows) states.push({ state: stateOf(row), row, graph: await work.graphs.get(row.journey_id, row.journey_version) });
-
   const groups = new Map<string, SendGroup>();
-  for (const { state, row, graph } of states) {
-    if (!graph) continue; // a version that does not exist cannot be advanced; the lease is released below unchanged
+  for (const { state, row, graph } of movers) {
     walk(state, graph, walkContext);
     const node = graph.node(state.nodeId);
     if (state.phase !== 'arrive' || node?.type !== 'webhook') continue;
@@ -84,9 +111,8 @@ async function advanceClaimed(work: RunnerWork, rows: InstanceRow[]): Promise<vo
     for (const { group } of planned) {
       for (const { state, graph } of group.members) walk(state, graph, walkContext);
     }
-    await writeAdvance(trx, owner, states.filter((s) => s.graph !== undefined).map((s) => changeOf(s.state)), steps);
+    await write(trx, steps);
   });
-  await releaseInstances(ctx.store.db, owner, states.filter((s) => s.graph === undefined).map((s) => s.row.id));
   notifyEnqueued(ctx.store, [...new Set(planned.filter((p) => p.sends.length > 0).map((p) => p.group.node.webhookId))]);
 }
 
@@ -129,7 +155,7 @@ function leave(state: InstanceState, exit: string, now: number): void {
 }
 
 /** New node-visit ids, drawn 256 at a time. */
-function visitIdSource(now: number): () => string {
+export function visitIdSource(now: number): () => string {
   let pool: string[] = [];
   return () => {
     if (pool.length === 0) pool = newIds('jnv', 256, now).reverse();
@@ -137,7 +163,11 @@ function visitIdSource(now: number): () => string {
   };
 }
 
-function stateOf(row: InstanceRow): InstanceState {
+/** The columns of an instance row an advance reads. */
+export type StateColumns = Pick<InstanceRow, keyof InstanceChange | 'journey_id'>;
+
+/** An instance row as the engine moves it. */
+export function stateOf(row: StateColumns): InstanceState {
   return {
     id: row.id,
     journeyId: row.journey_id,
@@ -156,7 +186,8 @@ function stateOf(row: InstanceRow): InstanceState {
   };
 }
 
-function changeOf(s: InstanceState): InstanceChange {
+/** The columns an instance's new position rewrites. */
+export function changeOf(s: InstanceState): InstanceChange {
   return {
     id: s.id,
     status: s.status,

@@ -3,17 +3,19 @@ import type { Database } from '../store/schema.js';
 
 /** Raw per-node counts of one journey (all versions), as the store groups them. */
 export interface JourneyCounts {
-  instances: { status: string; n: number }[];
   current: { node_id: string; status: string; n: number }[];
   steps: { node_id: string; exit: string; n: number }[];
   batches: { node_id: string | null; status: string; users: number; sent: number }[];
   receipts: { node_id: string | null; status: string; value: string | null; users: number }[];
 }
 
-/** Five grouped queries, whatever the number of users. */
+/**
+ * Four grouped queries, whatever the number of users (the instances' totals are the sum of their
+ * per-node counts). Receipts are counted from the `(batch_id, status)` index alone and given their
+ * configured values afterwards, so counting never reads a receipt's row.
+ */
 export async function countJourney(db: Kysely<Database>, journeyId: string): Promise<JourneyCounts> {
-  const [instances, current, steps, batches, receipts] = await Promise.all([
-    db.selectFrom('journey_instances').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).where('journey_id', '=', journeyId).groupBy('status').execute(),
+  const [current, steps, batches, receipts] = await Promise.all([
     db.selectFrom('journey_instances').select(['node_id', 'status', (eb) => eb.fn.countAll<number>().as('n')]).where('journey_id', '=', journeyId).groupBy(['node_id', 'status']).execute(),
     db.selectFrom('journey_steps').select(['node_id', 'exit', (eb) => eb.fn.countAll<number>().as('n')]).where('journey_id', '=', journeyId).groupBy(['node_id', 'exit']).execute(),
     db
@@ -25,20 +27,31 @@ export async function countJourney(db: Kysely<Database>, journeyId: string): Pro
     db
       .selectFrom('receipts as r')
       .innerJoin('delivery_batches as b', 'b.id', 'r.batch_id')
-      .leftJoin('receipt_statuses as s', (join) => join.onRef('s.webhook_id', '=', 'r.webhook_id').onRef('s.code', '=', 'r.status'))
-      .select(['b.node_id', 'r.status', 's.value', sql<number>`count(distinct r.action_id)`.as('users')])
+      .select(['b.node_id', 'b.webhook_id', 'r.status', sql<number>`count(distinct r.action_id)`.as('users')])
       .where('b.journey_id', '=', journeyId)
-      .groupBy(['b.node_id', 'r.status', 's.value'])
-      .orderBy('r.status')
+      .groupBy(['b.node_id', 'b.webhook_id', 'r.status'])
       .execute(),
   ]);
+  const values = new Map<string, string>();
+  const webhookIds = [...new Set(receipts.map((r) => r.webhook_id))];
+  if (webhookIds.length > 0) {
+    for (const v of await db.selectFrom('receipt_statuses').select(['webhook_id', 'code', 'value']).where('webhook_id', 'in', webhookIds).execute()) values.set(`${v.webhook_id}\u0000${v.code}`, v.value);
+  }
+  // A node sends through one webhook per version: users of the same node and value are added up.
+  const byValue = new Map<string, { node_id: string | null; status: string; value: string | null; users: number }>();
+  for (const r of receipts) {
+    const value = values.get(`${r.webhook_id}\u0000${r.status}`) ?? null;
+    const key = `${r.node_id}\u0000${r.status}\u0000${value}`;
+    const seen = byValue.get(key);
+    if (seen) seen.users += Number(r.users);
+    else byValue.set(key, { node_id: r.node_id, status: r.status, value, users: Number(r.users) });
+  }
   const num = <T extends { n: number }>(rows: T[]) => rows.map((r) => ({ ...r, n: Number(r.n) }));
   return {
-    instances: num(instances),
     current: num(current),
     steps: num(steps),
     batches: batches.map((b) => ({ ...b, users: Number(b.users), sent: Number(b.sent) })),
-    receipts: receipts.map((r) => ({ ...r, value: r.value ?? null, users: Number(r.users) })),
+    receipts: [...byValue.values()].sort((a, b) => (a.status < b.status ? -1 : a.status > b.status ? 1 : 0)),
   };
 }
 

@@ -1,6 +1,10 @@
 import { readAudienceUsersPage } from '../audiences/store.js';
 import { newIds } from '../shared/ids.js';
-import { insertInstances } from './instance-store.js';
+import type { Kysely } from 'kysely';
+import { chunk, IN_CHUNK } from '../receipts/store.js';
+import type { Database, JourneyInstanceRow } from '../store/schema.js';
+import { changeOf, moveOn, stateOf, type Mover } from './advance-due.js';
+import { insertInstances, insertSteps } from './instance-store.js';
 import { newInstanceRow } from './new-instance.js';
 import type { RunnerWork } from './runner-work.js';
 
@@ -8,12 +12,15 @@ import type { RunnerWork } from './runner-work.js';
 export const ENTRY_PAGE = 500;
 
 class EntryLeaseLost extends Error {}
+/** A user of the page entered meanwhile (another version's entry): the page is rolled back and read again. */
+class EntryCollision extends Error {}
 
 /**
  * Enters one page of users of each published journey whose audience entry time has come, in
- * customer_id order after the saved cursor. The page's instances and the cursor commit together,
- * under a lease on the journey's entry, so a restart resumes after the last page and each user
- * enters once (their entry key is unique per journey besides).
+ * customer_id order after the saved cursor. The page's users walk on from the entry node at once
+ * (sent together at a webhook node, as the advance does); their instances, steps and batches and
+ * the cursor commit together, under a lease on the journey's entry, so a restart resumes after the
+ * last page and each user enters, and is sent, once (their entry key is unique per journey besides).
  */
 export async function enterAudiencePage(work: RunnerWork): Promise<number> {
   const { db } = work.ctx.store;
@@ -48,9 +55,16 @@ export async function enterAudiencePage(work: RunnerWork): Promise<number> {
     const rows = users.map((user, i) =>
       newInstanceRow(user, { workspaceId: journey.workspace_id, journeyId: journey.id, version: journey.published_version!, entryNodeId: graph.entryNodeId, now, id: ids[i]!, visitId: visits[i]!, once: true }),
     );
+    // Users already in (or once in) the journey are refused by its unique indexes; leave them out
+    // before anything is sent. A row that still collides rolls the page back (retried next round).
+    const fresh = await notYetEntered(db, journey.id, rows);
+    // Entering users walk on and are sent in the page's own transaction: no claim, no second write.
+    const movers: Mover[] = fresh.map((row) => ({ state: stateOf(row), row, graph }));
     try {
-      entered += await db.transaction().execute(async (trx) => {
-        const inserted = await insertInstances(trx, rows);
+      await moveOn(work, movers, async (trx, steps) => {
+        const inserted = await insertInstances(trx, work.ctx.store.dialect, fresh.map((row, i) => ({ ...row, ...changeOf(movers[i]!.state) })));
+        if (inserted.size !== fresh.length) throw new EntryCollision();
+        await insertSteps(trx, work.ctx.store.dialect, steps);
         // The entry may have changed (a new version with another audience) since this page was read.
         const moved = await trx
           .updateTable('journeys')
@@ -66,12 +80,30 @@ export async function enterAudiencePage(work: RunnerWork): Promise<number> {
           .where('status', '=', 'published')
           .executeTakeFirst();
         if (Number(moved.numUpdatedRows) !== 1) throw new EntryLeaseLost();
-        // Users read, not inserted: a page of users who entered before is progress too.
-        return inserted.size > 0 ? inserted.size : users.length;
       });
+      // Users read, not inserted: a page of users who entered before is progress too.
+      entered += fresh.length > 0 ? fresh.length : users.length;
     } catch (error) {
-      if (!(error instanceof EntryLeaseLost)) throw error;
+      if (!(error instanceof EntryLeaseLost) && !(error instanceof EntryCollision)) throw error;
     }
   }
   return entered;
+}
+
+/** The rows whose user may still enter: none of the journey's instances has their entry key, nor is an active one theirs. */
+async function notYetEntered(db: Kysely<Database>, journeyId: string, rows: readonly JourneyInstanceRow[]): Promise<JourneyInstanceRow[]> {
+  const taken = new Set<string>();
+  for (const part of chunk(rows, IN_CHUNK)) {
+    const found = await db
+      .selectFrom('journey_instances')
+      .select(['customer_id', 'entry_key', 'status'])
+      .where('journey_id', '=', journeyId)
+      .where('customer_id', 'in', part.map((r) => r.customer_id))
+      .execute();
+    for (const f of found) {
+      if (f.status === 'active') taken.add(f.customer_id);
+      if (f.entry_key !== null) taken.add(f.entry_key);
+    }
+  }
+  return rows.filter((r) => !taken.has(r.customer_id) && (r.entry_key === null || !taken.has(r.entry_key)));
 }

@@ -45,7 +45,7 @@ export async function enterJourney(ctx: AppContext, principal: Principal, id: st
       workspaceId: principal.workspaceId, journeyId: id, version: row.published_version!, entryNodeId: graph.entryNodeId, now, id: ids[i]!, visitId: visits[i]!, once,
     }),
   );
-  const inserted = await db.transaction().execute((trx) => insertInstances(trx, rows));
+  const inserted = await db.transaction().execute((trx) => insertInstances(trx, ctx.store.dialect, rows));
   const entered = rows.filter((r) => inserted.has(r.id)).map((r) => ({ customerId: r.customer_id, instanceId: r.id }));
   const refused = rows.filter((r) => !inserted.has(r.id)).map((r) => r.customer_id);
   const active = new Set<string>();

@@ -1,7 +1,11 @@
-import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
+import { CompiledQuery, sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
 import { chunk, IN_CHUNK } from '../receipts/store.js';
 import type { Store } from '../store/database.js';
+import type { Dialect } from '../store/dialect.js';
 import type { Database, JourneyInstanceRow, JourneyStepRow } from '../store/schema.js';
+
+/** Code-unit order, the same in every process (localeCompare is not). */
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * The engine's queries on `journey_instances` and `journey_steps`. Work is claimed with a lease (as
@@ -11,11 +15,44 @@ import type { Database, JourneyInstanceRow, JourneyStepRow } from '../store/sche
 
 export type InstanceRow = Selectable<JourneyInstanceRow>;
 
-/** Inserts new instances, skipping any whose entry key or active customer is already in the journey; returns the ids inserted. */
-export async function insertInstances(db: Kysely<Database>, rows: readonly JourneyInstanceRow[]): Promise<Set<string>> {
+const INSTANCE_COLUMNS: Column<JourneyInstanceRow>[] = [
+  { name: 'id', type: 'text' },
+  { name: 'workspace_id', type: 'text' },
+  { name: 'journey_id', type: 'text' },
+  { name: 'journey_version', type: 'integer' },
+  { name: 'customer_id', type: 'text' },
+  { name: 'ids', type: 'text' },
+  { name: 'attributes', type: 'text' },
+  { name: 'entry_key', type: 'text' },
+  { name: 'status', type: 'text' },
+  { name: 'node_id', type: 'text' },
+  { name: 'visit_id', type: 'text' },
+  { name: 'node_entered_at', type: 'bigint' },
+  { name: 'phase', type: 'text' },
+  { name: 'exit', type: 'text' },
+  { name: 'due_at', type: 'bigint' },
+  { name: 'group_name', type: 'text' },
+  { name: 'last_batch_id', type: 'text' },
+  { name: 'last_action_id', type: 'text' },
+  { name: 'steps', type: 'integer' },
+  { name: 'lease_owner', type: 'text' },
+  { name: 'lease_expires_at', type: 'bigint' },
+  { name: 'started_at', type: 'bigint' },
+  { name: 'exited_at', type: 'bigint' },
+];
+
+/** Inserts new instances (one statement per 500), skipping any whose entry key or active customer is already in the journey; returns the ids inserted. */
+export async function insertInstances(db: Kysely<Database>, dialect: Dialect, rows: readonly JourneyInstanceRow[]): Promise<Set<string>> {
   const inserted = new Set<string>();
-  for (const part of chunk(rows, 100)) {
-    const returned = await db.insertInto('journey_instances').values(part).onConflict((oc) => oc.doNothing()).returning('id').execute();
+  for (const part of chunk(rows, INSERT_CHUNK)) {
+    let returned: { id: string }[];
+    if (dialect === 'sqlite') {
+      const text = sqliteText(`instances:${part.length}`, () => `insert into journey_instances (${names(INSTANCE_COLUMNS)}) values ${placeholders(INSTANCE_COLUMNS.length, part.length)} on conflict do nothing returning id`);
+      returned = (await db.executeQuery<{ id: string }>(CompiledQuery.raw(text, valuesOf(INSTANCE_COLUMNS, part)))).rows;
+    } else {
+      const list = sql.join(INSTANCE_COLUMNS.map((c) => sql.ref(c.name)));
+      returned = (await sql<{ id: string }>`insert into journey_instances (${list}) select ${list} from ${unnestOf(INSTANCE_COLUMNS, part)} on conflict do nothing returning id`.execute(db)).rows;
+    }
     for (const r of returned) inserted.add(r.id);
   }
   return inserted;
@@ -63,18 +100,130 @@ export class LeaseLostError extends Error {
   }
 }
 
-/** Writes advanced instances (releasing their lease) and their finished steps; throws LeaseLostError if any lease is no longer `owner`'s. */
-export async function writeAdvance(db: Kysely<Database>, owner: string, changes: readonly InstanceChange[], steps: readonly JourneyStepRow[]): Promise<void> {
-  for (const { id, ...change } of changes) {
-    const result = await db
-      .updateTable('journey_instances')
-      .set({ ...change, lease_owner: null, lease_expires_at: null })
-      .where('id', '=', id)
-      .where('lease_owner', '=', owner)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) throw new LeaseLostError(id);
+/** Rows per set-based update or steps insert, and per instances insert (23 values a row): under SQLite's 32,766 variables. */
+const WRITE_CHUNK = 1000;
+const INSERT_CHUNK = 500;
+
+type Column<R> = { name: keyof R & string; type: 'text' | 'bigint' | 'integer' };
+
+const CHANGE_COLUMNS: Column<InstanceChange>[] = [
+  { name: 'id', type: 'text' },
+  { name: 'status', type: 'text' },
+  { name: 'node_id', type: 'text' },
+  { name: 'visit_id', type: 'text' },
+  { name: 'node_entered_at', type: 'bigint' },
+  { name: 'phase', type: 'text' },
+  { name: 'exit', type: 'text' },
+  { name: 'due_at', type: 'bigint' },
+  { name: 'group_name', type: 'text' },
+  { name: 'last_batch_id', type: 'text' },
+  { name: 'last_action_id', type: 'text' },
+  { name: 'steps', type: 'integer' },
+  { name: 'exited_at', type: 'bigint' },
+];
+
+const STEP_COLUMNS: Column<JourneyStepRow>[] = [
+  { name: 'instance_id', type: 'text' },
+  { name: 'seq', type: 'integer' },
+  { name: 'journey_id', type: 'text' },
+  { name: 'node_id', type: 'text' },
+  { name: 'visit_id', type: 'text' },
+  { name: 'entered_at', type: 'bigint' },
+  { name: 'left_at', type: 'bigint' },
+  { name: 'exit', type: 'text' },
+];
+
+/*
+ * Set-based writes: one statement per chunk of rows. On SQLite, multi-row VALUES with bound
+ * parameters, the SQL text built once per row count (so the connection's statement cache reuses it)
+ * and handed to Kysely compiled: json_each would re-read each row's JSON for every column, and
+ * Kysely's builder would compile thousands of parameter nodes per statement. On PostgreSQL, one
+ * array per column through `unnest`.
+ */
+const sqliteTexts = new Map<string, string>();
+
+function sqliteText(key: string, build: () => string): string {
+  let text = sqliteTexts.get(key);
+  if (text === undefined) sqliteTexts.set(key, (text = build()));
+  return text;
+}
+
+const names = <R>(columns: readonly Column<R>[]) => columns.map((c) => `"${c.name}"`).join(', ');
+
+function placeholders(width: number, rows: number): string {
+  const row = `(${new Array<string>(width).fill('?').join(', ')})`;
+  return new Array<string>(rows).fill(row).join(', ');
+}
+
+function valuesOf<R>(columns: readonly Column<R>[], rows: readonly R[]): unknown[] {
+  const values: unknown[] = [];
+  for (const r of rows) for (const c of columns) values.push(r[c.name]);
+  return values;
+}
+
+function unnestOf<R>(columns: readonly Column<R>[], rows: readonly R[]) {
+  const arrays = columns.map((c) => sql`${rows.map((r) => r[c.name])}::${sql.raw(c.type)}[]`);
+  return sql`unnest(${sql.join(arrays)}) as v(${sql.join(columns.map((c) => sql.ref(c.name)))})`;
+}
+
+/** Who may write an instance: the runner holding its lease, or anyone while it still waits at a judgment. */
+export type InstanceGuard = { leaseOwner: string } | { judging: true };
+
+/**
+ * Rewrites instances to their new positions (releasing any lease) where `guard` still holds: one
+ * statement per thousand instances. Returns the ids written; an instance whose guard failed (lease
+ * taken over, or judged by another runner) is left as it is.
+ */
+export async function updateInstances(db: Kysely<Database>, dialect: Dialect, changes: readonly InstanceChange[], guard: InstanceGuard): Promise<Set<string>> {
+  const written = new Set<string>();
+  const setList = CHANGE_COLUMNS.filter((c) => c.name !== 'id').map((c) => `"${c.name}" = v."${c.name}"`).join(', ');
+  if (dialect === 'sqlite') {
+    // The rows must be looked up by id from the VALUES: a usable index on the guard (phase) would make
+    // SQLite's planner, which has no statistics, scan the waiting users instead. The unary plus hides it.
+    const where = 'leaseOwner' in guard ? 'journey_instances.lease_owner = ?' : "+journey_instances.phase = 'judge'";
+    for (const part of chunk(changes, WRITE_CHUNK)) {
+      const text = sqliteText(`update:${'leaseOwner' in guard}:${part.length}`, () =>
+        `with v(${names(CHANGE_COLUMNS)}) as (values ${placeholders(CHANGE_COLUMNS.length, part.length)}) ` +
+        `update journey_instances set ${setList}, lease_owner = null, lease_expires_at = null from v where journey_instances.id = v.id and ${where} returning journey_instances.id`,
+      );
+      const params = valuesOf(CHANGE_COLUMNS, part);
+      if ('leaseOwner' in guard) params.push(guard.leaseOwner);
+      for (const r of (await db.executeQuery<{ id: string }>(CompiledQuery.raw(text, params))).rows) written.add(r.id);
+    }
+    return written;
   }
-  for (const part of chunk(steps, 100)) await db.insertInto('journey_steps').values(part).execute();
+  // One lock order for every writer, so two PostgreSQL runners never deadlock on each other's rows.
+  const ordered = [...changes].sort((a, b) => compare(a.id, b.id));
+  const where = 'leaseOwner' in guard ? sql`journey_instances.lease_owner = ${guard.leaseOwner}` : sql`journey_instances.phase = 'judge'`;
+  for (const part of chunk(ordered, WRITE_CHUNK)) {
+    const { rows } = await sql<{ id: string }>`
+      update journey_instances set ${sql.raw(setList)}, lease_owner = null, lease_expires_at = null
+      from ${unnestOf(CHANGE_COLUMNS, part)}
+      where journey_instances.id = v.id and ${where}
+      returning journey_instances.id`.execute(db);
+    for (const r of rows) written.add(r.id);
+  }
+  return written;
+}
+
+/** Appends finished node visits: one statement per thousand. */
+export async function insertSteps(db: Kysely<Database>, dialect: Dialect, steps: readonly JourneyStepRow[]): Promise<void> {
+  for (const part of chunk(steps, WRITE_CHUNK)) {
+    if (dialect === 'sqlite') {
+      const text = sqliteText(`steps:${part.length}`, () => `insert into journey_steps (${names(STEP_COLUMNS)}) values ${placeholders(STEP_COLUMNS.length, part.length)}`);
+      await db.executeQuery(CompiledQuery.raw(text, valuesOf(STEP_COLUMNS, part)));
+    } else {
+      const list = sql.join(STEP_COLUMNS.map((c) => sql.ref(c.name)));
+      await sql`insert into journey_steps (${list}) select ${list} from ${unnestOf(STEP_COLUMNS, part)}`.execute(db);
+    }
+  }
+}
+
+/** Writes advanced instances (releasing their lease) and their finished steps; throws LeaseLostError if any lease is no longer `owner`'s. */
+export async function writeAdvance(db: Kysely<Database>, dialect: Dialect, owner: string, changes: readonly InstanceChange[], steps: readonly JourneyStepRow[]): Promise<void> {
+  const written = await updateInstances(db, dialect, changes, { leaseOwner: owner });
+  if (written.size !== changes.length) throw new LeaseLostError(changes.find((c) => !written.has(c.id))!.id);
+  await insertSteps(db, dialect, steps);
 }
 
 /** Gives back leases of instances this runner could not advance (due again at once). */
@@ -82,70 +231,4 @@ export async function releaseInstances(db: Kysely<Database>, owner: string, ids:
   for (const part of chunk(ids, IN_CHUNK)) {
     await db.updateTable('journey_instances').set({ lease_owner: null, lease_expires_at: null }).where('id', 'in', part).where('lease_owner', '=', owner).execute();
   }
-}
-
-/** A user at a judgment node whose result may be known, with their send's batch status. */
-export interface JudgeCandidate {
-  id: string;
-  lastActionId: string | null;
-  batchStatus: string | null;
-  dueAt: number;
-}
-
-/**
- * Users of one judgment node (journey, version, node) that can be judged now: their deadline passed,
- * their batch ended (failed or cancelled; succeeded when no receipt is awaited), or a receipt with a
- * chosen status arrived. One statement per node, whatever its number of users.
- */
-export async function findJudgeCandidates(
-  db: Kysely<Database>,
-  node: { journeyId: string; version: number; nodeId: string; codes: readonly string[]; awaitsReceipts: boolean },
-  now: number,
-  limit: number,
-): Promise<JudgeCandidate[]> {
-  const rows = await db
-    .selectFrom('journey_instances as i')
-    .leftJoin('delivery_batches as b', 'b.id', 'i.last_batch_id')
-    .select(['i.id', 'i.last_action_id', 'i.due_at', 'b.status as batch_status'])
-    .where('i.journey_id', '=', node.journeyId)
-    .where('i.journey_version', '=', node.version)
-    .where('i.node_id', '=', node.nodeId)
-    .where('i.phase', '=', 'judge')
-    .where((eb) => {
-      const decidable = [
-        eb('i.due_at', '<=', now),
-        eb('b.status', 'in', ['failed', 'cancelled']),
-        eb('i.last_batch_id', 'is', null),
-      ];
-      if (!node.awaitsReceipts) decidable.push(eb('b.status', '=', 'succeeded'));
-      if (node.codes.length > 0) {
-        decidable.push(
-          eb.exists(
-            eb.selectFrom('receipts as r').select(sql.lit(1).as('one')).whereRef('r.action_id', '=', 'i.last_action_id').where('r.status', 'in', [...node.codes]),
-          ),
-        );
-      }
-      return eb.or(decidable);
-    })
-    .orderBy('i.due_at')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => ({ id: r.id, lastActionId: r.last_action_id, batchStatus: r.batch_status ?? null, dueAt: Number(r.due_at) }));
-}
-
-/** Moves judged users on: each leaves by its branch when the runner next claims it. Guarded, so a user is judged once. */
-export async function markJudged(db: Kysely<Database>, byExit: ReadonlyMap<string, readonly string[]>, now: number): Promise<number> {
-  let moved = 0;
-  for (const [exit, ids] of byExit) {
-    for (const part of chunk(ids, IN_CHUNK)) {
-      const result = await db
-        .updateTable('journey_instances')
-        .set({ phase: 'leave', exit, due_at: now })
-        .where('id', 'in', part)
-        .where('phase', '=', 'judge')
-        .executeTakeFirst();
-      moved += Number(result.numUpdatedRows);
-    }
-  }
-  return moved;
 }

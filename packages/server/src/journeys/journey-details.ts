@@ -62,7 +62,8 @@ export async function journeyStats(db: Kysely<Database>, journeyId: string): Pro
     const list = r.node_id === null ? undefined : stats.get(r.node_id)?.receipts;
     list?.push({ status: r.status, value: r.value, users: r.users });
   }
-  const by = new Map(counts.instances.map((i) => [i.status, i.n]));
+  const by = new Map<string, number>();
+  for (const c of counts.current) by.set(c.status, (by.get(c.status) ?? 0) + c.n);
   const active = by.get('active') ?? 0;
   const exited = by.get('exited') ?? 0;
   const stopped = by.get('stopped') ?? 0;

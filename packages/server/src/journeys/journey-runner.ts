@@ -5,7 +5,7 @@ import type { Clock } from '../shared/clock.js';
 import { enterAudiencePage } from './enter-audience.js';
 import { advanceDue } from './advance-due.js';
 import { GraphCache } from './graph-cache.js';
-import { judgeResults } from './judge-results.js';
+import { Judgments } from './judge-results.js';
 
 /** Where the runner reports trouble (pino's signature). */
 export interface RunnerLog {
@@ -51,6 +51,8 @@ export class JourneyRunner {
   private readonly claimLimit: number;
   private readonly log: RunnerLog;
   private readonly graphs: GraphCache;
+  /** Where this runner's judgment feeds stand (in memory: a new runner starts with a sweep). */
+  private readonly judgments = new Judgments();
   private running = false;
   private timer: NodeJS.Timeout | undefined;
   private current: Promise<void> | undefined;
@@ -111,7 +113,7 @@ export class JourneyRunner {
   private async round(): Promise<RoundResult> {
     const work = { ctx: this.ctx, now: this.clock.now(), owner: this.workerId, leaseMs: this.leaseMs, graphs: this.graphs };
     const entered = await enterAudiencePage(work);
-    const judged = await judgeResults(work);
+    const judged = await this.judgments.run(work);
     const advanced = await advanceDue({ ...work, limit: this.claimLimit });
     return { entered, judged, advanced };
   }

@@ -1,46 +1,188 @@
-import { judge, receiptCodesOf } from './advance.js';
-import { latestReceipts } from '../receipts/store.js';
-import { findJudgeCandidates, markJudged } from './instance-store.js';
+import { judge, walk, receiptCodesOf, type InstanceState } from './advance.js';
+import { lastReceivedAt, latestReceipts, chunk } from '../receipts/store.js';
+import type { JourneyStepRow } from '../store/schema.js';
+import { changeOf, stateOf, visitIdSource } from './advance-due.js';
+import type { JourneyGraph } from './graph.js';
+import { insertSteps, updateInstances } from './instance-store.js';
+import {
+  decidableUsersOfNode,
+  lastJourneyBatchFinishedAt,
+  usersOfFinishedBatches,
+  usersOfReceipts,
+  usersPastDeadline,
+  type JudgeRow,
+  type NodeKey,
+} from './judge-store.js';
+import type { JudgmentNode } from './model.js';
 import type { RunnerWork } from './runner-work.js';
 
-/** Most users judged per node and round. */
+/** Most users read per deadline query and per sweep of a node. */
 const JUDGE_LIMIT = 2000;
+/** Users judged and moved on per transaction. */
+const WRITE_CHUNK = 1000;
+/**
+ * How late a receipt or a batch's end may commit after its timestamp and still be judged on
+ * promptly: a second look reads each such window once more this long after it.
+ */
+export const SETTLE_MS = 10_000;
+/** How often each running journey's judgment nodes are swept whole, for anything both looks missed. */
+export const SWEEP_INTERVAL_MS = 10 * 60_000;
+
+interface RunningNode extends NodeKey {
+  node: JudgmentNode;
+  graph: JourneyGraph;
+  codes: string[];
+}
 
 /**
- * Judges the users of every judgment node of running journeys whose result is known or whose wait
- * ended: one candidate query per node, then one receipt query per 500 candidates, never a query per
- * user. Judged users leave by their branch in the same round's advance.
+ * Judges users at judgment nodes from what changed since the runner last looked, so each user is
+ * read a bounded number of times however long they wait (docs/journeys.md, "How judgment is
+ * driven"):
+ * - receipts received since the last look (`received_at` up to the newest stored), and journey
+ *   batches finished since (`finished_at`), each joined to the users waiting on them;
+ * - the same two, read once more SETTLE_MS later, for rows that committed after a look had passed
+ *   their timestamp (a report's time is taken before its transaction);
+ * - deadlines passed (`due_at`);
+ * - a sweep of every user of a journey's judgment nodes when this runner first sees the journey
+ *   running (its start, a resume, any change of the journey) and every SWEEP_INTERVAL_MS.
+ * What decides a user is re-read when they are judged, so a missed look only delays a judgment,
+ * never changes it. Judged users are moved on at once (one guarded write per thousand), so a user is
+ * judged once even with several runners.
  */
-export async function judgeResults(work: RunnerWork): Promise<number> {
-  const { db } = work.ctx.store;
-  const versions = await db
-    .selectFrom('journey_versions as v')
-    .innerJoin('journeys as j', 'j.id', 'v.journey_id')
-    .select(['v.journey_id', 'v.version'])
-    .where('j.status', '=', 'published')
-    .where('v.published_at', 'is not', null)
-    .execute();
-  let judged = 0;
-  for (const { journey_id: journeyId, version } of versions) {
-    const graph = await work.graphs.get(journeyId, version);
-    if (!graph) continue;
-    for (const node of graph.definition.nodes) {
-      if (node.type !== 'judgment') continue;
-      const codes = receiptCodesOf(node);
-      const candidates = await findJudgeCandidates(db, { journeyId, version, nodeId: node.id, codes, awaitsReceipts: codes.length > 0 }, work.now, JUDGE_LIMIT);
-      if (candidates.length === 0) continue;
-      const actionIds = candidates.flatMap((c) => (c.lastActionId === null ? [] : [c.lastActionId]));
-      const receipts = await latestReceipts(db, actionIds, codes);
-      const byExit = new Map<string, string[]>();
-      for (const c of candidates) {
-        const exit = judge(node, { batchStatus: c.batchStatus, receiptStatus: (c.lastActionId && receipts.get(c.lastActionId)?.status) || null, dueAt: c.dueAt, now: work.now });
-        if (exit === undefined) continue;
-        const list = byExit.get(exit);
-        if (list) list.push(c.id);
-        else byExit.set(exit, [c.id]);
-      }
-      judged += await markJudged(db, byExit, work.now);
+export class Judgments {
+  private looked = false;
+  private receiptsFrom = 0;
+  private batchesFrom = 0;
+  private settledTo = 0;
+  /** Running journeys this runner has seen, by id: their revision and the last sweep (null: due). */
+  private readonly journeys = new Map<string, { revision: number; sweptAt: number | null }>();
+
+  /** One look: judges whatever can be judged now and moves those users on; returns how many. */
+  async run(work: RunnerWork): Promise<number> {
+    const { db } = work.ctx.store;
+    const { now } = work;
+    const nodes = await this.runningNodes(work);
+
+    // Where each feed stands now; on a runner's first look, the sweeps stand in for everything before.
+    const [lastReceipt, lastBatch] = await Promise.all([lastReceivedAt(db), lastJourneyBatchFinishedAt(db)]);
+    if (!this.looked) {
+      this.receiptsFrom = lastReceipt ?? 0;
+      this.batchesFrom = lastBatch ?? 0;
+      this.settledTo = now - SETTLE_MS;
+      this.looked = true;
     }
+    const found = new Map<string, JudgeRow>();
+    const add = (rows: readonly JudgeRow[]) => {
+      for (const row of rows) found.set(row.id, row);
+    };
+    const codes = [...new Set([...nodes.values()].flatMap((n) => n.codes))];
+    const decidedBySuccess = [...nodes.values()].filter((n) => n.codes.length === 0);
+    const look = nodes.size > 0;
+
+    if (lastReceipt !== null && lastReceipt >= this.receiptsFrom) {
+      if (look) add(await usersOfReceipts(db, { from: this.receiptsFrom, to: lastReceipt, toInclusive: true }, codes));
+      this.receiptsFrom = lastReceipt;
+    }
+    if (lastBatch !== null && lastBatch >= this.batchesFrom) {
+      if (look) add(await usersOfFinishedBatches(db, { from: this.batchesFrom, to: lastBatch, toInclusive: true }, decidedBySuccess));
+      this.batchesFrom = lastBatch;
+    }
+    const settleTo = now - SETTLE_MS;
+    if (settleTo > this.settledTo) {
+      const window = { from: this.settledTo, to: settleTo, toInclusive: false };
+      if (look) {
+        add(await usersOfReceipts(db, window, codes));
+        add(await usersOfFinishedBatches(db, window, decidedBySuccess));
+      }
+      this.settledTo = settleTo;
+    }
+    if (look) add(await usersPastDeadline(db, now, JUDGE_LIMIT));
+    for (const [journeyId, seen] of this.journeys) {
+      if (seen.sweptAt !== null) continue;
+      let complete = true;
+      for (const node of nodes.values()) {
+        if (node.journeyId !== journeyId) continue;
+        const rows = await decidableUsersOfNode(db, node, now, JUDGE_LIMIT);
+        add(rows);
+        // A full page: the rest of the backlog is read next round, once these are judged.
+        if (rows.length === JUDGE_LIMIT) complete = false;
+      }
+      if (complete) seen.sweptAt = now;
+    }
+    return found.size === 0 ? 0 : this.judgeAndMove(work, nodes, [...found.values()]);
   }
-  return judged;
+
+  /** The judgment nodes of every published version of running journeys; notes which journeys need a sweep. */
+  private async runningNodes(work: RunnerWork): Promise<Map<string, RunningNode>> {
+    const versions = await work.ctx.store.db
+      .selectFrom('journey_versions as v')
+      .innerJoin('journeys as j', 'j.id', 'v.journey_id')
+      .select(['v.journey_id', 'v.version', 'j.version as revision'])
+      .where('j.status', '=', 'published')
+      .where('v.published_at', 'is not', null)
+      .execute();
+    const running = new Set<string>();
+    const nodes = new Map<string, RunningNode>();
+    for (const { journey_id: journeyId, version, revision } of versions) {
+      if (!running.has(journeyId)) {
+        running.add(journeyId);
+        const seen = this.journeys.get(journeyId);
+        if (!seen || seen.revision !== Number(revision)) this.journeys.set(journeyId, { revision: Number(revision), sweptAt: null });
+        else if (seen.sweptAt !== null && work.now - seen.sweptAt >= SWEEP_INTERVAL_MS) seen.sweptAt = null;
+      }
+      const graph = await work.graphs.get(journeyId, version);
+      if (!graph) continue;
+      for (const node of graph.definition.nodes) {
+        if (node.type !== 'judgment') continue;
+        nodes.set(nodeKey(journeyId, version, node.id), { journeyId, version, nodeId: node.id, node, graph, codes: receiptCodesOf(node) });
+      }
+    }
+    // A paused or stopped journey is swept again when it runs again.
+    for (const journeyId of this.journeys.keys()) if (!running.has(journeyId)) this.journeys.delete(journeyId);
+    return nodes;
+  }
+
+  /** Judges `rows` (reading their latest chosen receipts), moves the judged on as far as they go, and writes them guarded. */
+  private async judgeAndMove(work: RunnerWork, nodes: ReadonlyMap<string, RunningNode>, rows: JudgeRow[]): Promise<number> {
+    const { ctx, now } = work;
+    const byNode = new Map<string, JudgeRow[]>();
+    for (const row of rows) {
+      const key = nodeKey(row.journey_id, row.journey_version, row.node_id);
+      const list = byNode.get(key);
+      if (list) list.push(row);
+      else byNode.set(key, [row]);
+    }
+    const judged: { state: InstanceState; graph: JourneyGraph }[] = [];
+    for (const [key, users] of byNode) {
+      const running = nodes.get(key);
+      if (!running) continue;
+      const receipts = running.codes.length === 0 ? new Map() : await latestReceipts(ctx.store.db, users.flatMap((u) => (u.last_action_id === null ? [] : [u.last_action_id])), running.codes);
+      for (const user of users) {
+        const receiptStatus = (user.last_action_id !== null && receipts.get(user.last_action_id)?.status) || null;
+        const exit = judge(running.node, { batchStatus: user.batch_status, receiptStatus, dueAt: user.due_at ?? now, now });
+        if (exit === undefined) continue;
+        const state = stateOf(user);
+        state.phase = 'leave';
+        state.exit = exit;
+        state.dueAt = now;
+        judged.push({ state, graph: running.graph });
+      }
+    }
+    let moved = 0;
+    const newVisitId = visitIdSource(now);
+    for (const part of chunk(judged, WRITE_CHUNK)) {
+      const steps: JourneyStepRow[] = [];
+      // On as far as each goes now; a user reaching a webhook node is sent by this round's advance.
+      for (const { state, graph } of part) walk(state, graph, { now, steps, newVisitId });
+      moved += await ctx.store.db.transaction().execute(async (trx) => {
+        // Guarded by phase: a user another runner judged meanwhile is not written, nor are their steps.
+        const written = await updateInstances(trx, ctx.store.dialect, part.map((j) => changeOf(j.state)), { judging: true });
+        await insertSteps(trx, ctx.store.dialect, steps.filter((s) => written.has(s.instance_id)));
+        return written.size;
+      });
+    }
+    return moved;
+  }
 }
+
+const nodeKey = (journeyId: string, version: number, nodeId: string) => `${journeyId}@${version}:${nodeId}`;

@@ -195,6 +195,12 @@ export async function latestReceipts(db: Kysely<Database>, actionIds: readonly s
   return new Map([...latest].map(([id, { status, receivedAt }]) => [id, { status, receivedAt }]));
 }
 
+/** The newest `received_at` of any stored receipt (an index's last entry), or null when there is none: journeys read receipts up to it. */
+export async function lastReceivedAt(db: Kysely<Database>): Promise<number | null> {
+  const row = await db.selectFrom('receipts').select((eb) => eb.fn.max('received_at').as('at')).executeTakeFirst();
+  return row?.at == null ? null : Number(row.at);
+}
+
 /** Which receipts to count: one webhook, some batches, or one task (any combination narrows). */
 export interface ReceiptCountFilter {
   webhookId?: string;

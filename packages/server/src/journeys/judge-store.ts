@@ -1,0 +1,178 @@
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
+import type { Database, JourneyInstanceRow } from '../store/schema.js';
+
+/**
+ * The judgment's queries. Each finds users waiting at a judgment node (`phase = 'judge'`) of a
+ * running journey from one kind of change: receipts that arrived, batches that finished, deadlines
+ * that passed; or, for a sweep, all of one node's users whose result is known. The literal
+ * `phase = 'judge'` lets SQLite use the partial indexes of migration 0012.
+ */
+
+/** A user waiting at a judgment, with what the engine needs to judge and move them on. */
+export interface JudgeRow {
+  id: string;
+  journey_id: string;
+  journey_version: number;
+  status: string;
+  node_id: string;
+  visit_id: string;
+  node_entered_at: number;
+  phase: string;
+  exit: string | null;
+  due_at: number | null;
+  group_name: string;
+  last_batch_id: string | null;
+  last_action_id: string | null;
+  steps: number;
+  exited_at: number | null;
+  /** The status of the batch that carried the user's message (null if none). */
+  batch_status: string | null;
+}
+
+/** A running judgment node whose users a succeeded batch decides at once (it awaits no receipt). */
+export interface NodeKey {
+  journeyId: string;
+  version: number;
+  nodeId: string;
+}
+
+const JUDGING = sql<boolean>`i.phase = 'judge'`;
+
+/** Users of running journeys only: a paused journey's users are judged by the sweep on resume. */
+const running = (eb: ExpressionBuilder<Database & { i: JourneyInstanceRow }, 'i'>) =>
+  eb('i.journey_id', 'in', eb.selectFrom('journeys').select('journeys.id').where('journeys.status', '=', 'published'));
+
+/** The instance columns and its batch's status. */
+const COLUMNS = [
+  'i.id', 'i.journey_id', 'i.journey_version', 'i.status', 'i.node_id', 'i.visit_id', 'i.node_entered_at', 'i.phase', 'i.exit',
+  'i.due_at', 'i.group_name', 'i.last_batch_id', 'i.last_action_id', 'i.steps', 'i.exited_at', 'b.status as batch_status',
+] as const;
+
+// PostgreSQL returns bigint columns as strings.
+function normalise(rows: Record<string, unknown>[]): JudgeRow[] {
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  return rows.map((r) => ({
+    ...(r as unknown as JudgeRow),
+    journey_version: Number(r.journey_version),
+    node_entered_at: Number(r.node_entered_at),
+    due_at: num(r.due_at),
+    steps: Number(r.steps),
+    exited_at: num(r.exited_at),
+    batch_status: (r.batch_status as string | null | undefined) ?? null,
+  }));
+}
+
+/**
+ * Users waiting for a receipt among those received in [from, to] (`toInclusive`) or [from, to),
+ * whose status is one of `codes` (every code some running judgment waits for). Through the
+ * `received_at` index, then one partial-index probe per receipt: users already judged drop out there.
+ */
+export async function usersOfReceipts(db: Kysely<Database>, window: { from: number; to: number; toInclusive: boolean }, codes: readonly string[]): Promise<JudgeRow[]> {
+  if (codes.length === 0) return [];
+  const query = db
+    .selectFrom('receipts as r')
+    // A cross join keeps this order on SQLite (its planner, without statistics, would start from the waiting users).
+    .crossJoin('journey_instances as i')
+    .leftJoin('delivery_batches as b', 'b.id', 'i.last_batch_id')
+    .select(COLUMNS)
+    .where('r.received_at', '>=', window.from)
+    .where('r.received_at', window.toInclusive ? '<=' : '<', window.to)
+    .where('r.status', 'in', [...codes])
+    .whereRef('i.last_action_id', '=', 'r.action_id')
+    .where(JUDGING)
+    .where(running);
+  return normalise(await query.execute());
+}
+
+/** The newest `finished_at` of any journey batch, or null. */
+export async function lastJourneyBatchFinishedAt(db: Kysely<Database>): Promise<number | null> {
+  const row = await db
+    .selectFrom('delivery_batches')
+    .select((eb) => eb.fn.max('finished_at').as('at'))
+    .where('journey_id', 'is not', null)
+    .executeTakeFirst();
+  return row?.at == null ? null : Number(row.at);
+}
+
+/**
+ * Users whose batch finished in the window and decides them: failed or cancelled, or succeeded
+ * when their node (one of `decidedBySuccess`) awaits no receipt.
+ */
+export async function usersOfFinishedBatches(
+  db: Kysely<Database>,
+  window: { from: number; to: number; toInclusive: boolean },
+  decidedBySuccess: readonly NodeKey[],
+): Promise<JudgeRow[]> {
+  const query = db
+    .selectFrom('delivery_batches as fb')
+    .crossJoin('journey_instances as i')
+    .leftJoin('delivery_batches as b', 'b.id', 'i.last_batch_id')
+    .select(COLUMNS)
+    // Spelled as the partial index's condition, so SQLite uses it.
+    .where(sql<boolean>`fb.journey_id is not null`)
+    .where('fb.finished_at', '>=', window.from)
+    .where('fb.finished_at', window.toInclusive ? '<=' : '<', window.to)
+    .whereRef('i.last_batch_id', '=', 'fb.id')
+    .where(JUDGING)
+    .where(running)
+    .where((eb) => {
+      const decides = eb.or([
+        eb('fb.status', 'in', ['failed', 'cancelled']),
+        ...decidedBySuccess.map((n) =>
+          eb.and([eb('fb.status', '=', 'succeeded'), eb('i.journey_id', '=', n.journeyId), eb('i.journey_version', '=', n.version), eb('i.node_id', '=', n.nodeId)]),
+        ),
+      ]);
+      // Wrapped so SQLite's planner (without statistics) reads by finished_at rather than by the status index.
+      return eb(eb.case().when(decides).then(1).else(0).end(), '=', 1);
+    });
+  return normalise(await query.execute());
+}
+
+/** Up to `limit` users whose judgment deadline has passed, earliest first. */
+export async function usersPastDeadline(db: Kysely<Database>, now: number, limit: number): Promise<JudgeRow[]> {
+  const query = db
+    .selectFrom('journey_instances as i')
+    .leftJoin('delivery_batches as b', 'b.id', 'i.last_batch_id')
+    .select(COLUMNS)
+    .where(running)
+    .where(JUDGING)
+    .where('i.due_at', '<=', now)
+    .orderBy('i.due_at')
+    .limit(limit);
+  return normalise(await query.execute());
+}
+
+/**
+ * Up to `limit` users of one judgment node whose result can be decided now: deadline passed, batch
+ * failed or cancelled (or missing), batch succeeded when no receipt is awaited, or a receipt with a
+ * chosen code stored. Reads every user waiting there: for sweeps (a runner's start, a journey's
+ * resume), not for every round.
+ */
+export async function decidableUsersOfNode(
+  db: Kysely<Database>,
+  node: NodeKey & { codes: readonly string[] },
+  now: number,
+  limit: number,
+): Promise<JudgeRow[]> {
+  const query = db
+    .selectFrom('journey_instances as i')
+    .leftJoin('delivery_batches as b', 'b.id', 'i.last_batch_id')
+    .select(COLUMNS)
+    .where('i.journey_id', '=', node.journeyId)
+    .where('i.journey_version', '=', node.version)
+    .where('i.node_id', '=', node.nodeId)
+    .where('i.phase', '=', 'judge')
+    .where((eb) => {
+      const decidable = [eb('i.due_at', '<=', now), eb('b.status', 'in', ['failed', 'cancelled']), eb('i.last_batch_id', 'is', null)];
+      if (node.codes.length === 0) decidable.push(eb('b.status', '=', 'succeeded'));
+      else {
+        decidable.push(
+          eb.exists(eb.selectFrom('receipts as r').select(sql.lit(1).as('one')).whereRef('r.action_id', '=', 'i.last_action_id').where('r.status', 'in', [...node.codes])),
+        );
+      }
+      return eb.or(decidable);
+    })
+    .orderBy('i.due_at')
+    .limit(limit);
+  return normalise(await query.execute());
+}
