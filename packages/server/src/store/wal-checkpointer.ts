@@ -18,8 +18,9 @@ export interface WalCheckpointer {
 /**
  * Starts a thread that checkpoints the SQLite database `file` every 100 ms on its own connection.
  * SQLite's automatic checkpoint runs inside the COMMIT of whichever write crosses the threshold,
- * and its copying and fsync took about half of a large task's time on the event loop (measured:
- * a 300,000-user task 17.8 s with it, 9.5 s without). On another thread it overlaps with the work.
+ * on the event loop, copying pages and waiting on fsync. While other processes kept the disk busy
+ * that was half of a 300,000-user task's time (17.8 s with it, 8.4 s without); on a quiet machine
+ * it made no measurable difference. On another thread it overlaps with the work either way.
  */
 export function startWalCheckpointer(file: string, onError: (message: string) => void): WalCheckpointer {
   const worker = new Worker(new URL('./checkpoint-worker.cjs', import.meta.url), { workerData: { file, intervalMs: CHECKPOINT_INTERVAL_MS } });
