@@ -106,21 +106,11 @@ const INSERT_CHUNK = 500;
 
 type Column<R> = { name: keyof R & string; type: 'text' | 'bigint' | 'integer' };
 
-const CHANGE_COLUMNS: Column<InstanceChange>[] = [
-  { name: 'id', type: 'text' },
-  { name: 'status', type: 'text' },
-  { name: 'node_id', type: 'text' },
-  { name: 'visit_id', type: 'text' },
-  { name: 'node_entered_at', type: 'bigint' },
-  { name: 'phase', type: 'text' },
-  { name: 'exit', type: 'text' },
-  { name: 'due_at', type: 'bigint' },
-  { name: 'group_name', type: 'text' },
-  { name: 'last_batch_id', type: 'text' },
-  { name: 'last_action_id', type: 'text' },
-  { name: 'steps', type: 'integer' },
-  { name: 'exited_at', type: 'bigint' },
-];
+const CHANGE_NAMES: ReadonlySet<string> = new Set<keyof InstanceChange>([
+  'id', 'status', 'node_id', 'visit_id', 'node_entered_at', 'phase', 'exit', 'due_at', 'group_name', 'last_batch_id', 'last_action_id', 'steps', 'exited_at',
+]);
+/** The instance columns an advance rewrites, typed as the instance's. */
+const CHANGE_COLUMNS = INSTANCE_COLUMNS.filter((c) => CHANGE_NAMES.has(c.name)) as Column<InstanceChange>[];
 
 const STEP_COLUMNS: Column<JourneyStepRow>[] = [
   { name: 'instance_id', type: 'text' },

@@ -9,25 +9,13 @@ import type { Database, JourneyInstanceRow } from '../store/schema.js';
  */
 
 /** A user waiting at a judgment, with what the engine needs to judge and move them on. */
-export interface JudgeRow {
-  id: string;
-  journey_id: string;
-  journey_version: number;
-  status: string;
-  node_id: string;
-  visit_id: string;
-  node_entered_at: number;
-  phase: string;
-  exit: string | null;
-  due_at: number | null;
-  group_name: string;
-  last_batch_id: string | null;
-  last_action_id: string | null;
-  steps: number;
-  exited_at: number | null;
+export type JudgeRow = Pick<
+  JourneyInstanceRow,
+  'id' | 'journey_id' | 'journey_version' | 'status' | 'node_id' | 'visit_id' | 'node_entered_at' | 'phase' | 'exit' | 'due_at' | 'group_name' | 'last_batch_id' | 'last_action_id' | 'steps' | 'exited_at'
+> & {
   /** The status of the batch that carried the user's message (null if none). */
   batch_status: string | null;
-}
+};
 
 /** A running judgment node whose users a succeeded batch decides at once (it awaits no receipt). */
 export interface NodeKey {
