@@ -8,11 +8,9 @@ export const HOUR = 3_600_000;
 /** A parsed JSON answer, as loosely typed as `res.json()`. */
 type Parsed = ReturnType<typeof JSON.parse>;
 
-/** Fails the test with the body unless the answer has `status`; returns its JSON. */
-export function expectStatus(res: LightMyRequestResponse, status: number): Parsed {
-  expect(res.statusCode, res.body).toBe(status);
-  return res.body === '' ? undefined : res.json();
-}
+import { expectStatus } from '../support/test-app.js';
+
+export { expectStatus };
 
 /** Expects a 403 with `code`. */
 export function expectDenied(res: LightMyRequestResponse, code: string): void {

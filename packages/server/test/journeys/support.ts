@@ -1,46 +1,18 @@
-import type { LightMyRequestResponse } from 'fastify';
 import type { WebHookCallBackMessage, WebhookUserMessage } from '@hookreach/protocol';
 import { randomBytes } from 'node:crypto';
-import { expect } from 'vitest';
-import { DEFAULT_WORKSPACE_ID } from '../../src/access/bootstrap.js';
 import { JourneyRunner } from '../../src/journeys/journey-runner.js';
 import type { TestApp } from '../support/test-app.js';
 import { KEY as RECEIPT_KEY } from '../receipts/support.js';
 import type { ScriptedReceiver } from '../delivery/support.js';
+import { expectStatus, type Parsed } from '../support/test-app.js';
+import type { SeedUser } from '../support/audiences.js';
 
-/** A parsed JSON answer. */
-type Parsed = ReturnType<typeof JSON.parse>;
+export { expectStatus };
+export { seedAudience, type SeedUser } from '../support/audiences.js';
 
 export const MINUTE = 60_000;
 
-/** Fails the test with the body unless the answer has `status`; returns its JSON. */
-export function expectStatus(res: LightMyRequestResponse, status: number): Parsed {
-  expect(res.statusCode, res.body).toBe(status);
-  return res.body === '' ? undefined : res.json();
-}
-
-/** One audience user as the tests write it. */
-export interface SeedUser {
-  customerId: string;
-  ids?: Record<string, string>;
-  attributes?: Record<string, string>;
-}
-
 let seq = 0;
-
-/** Writes an audience and its users straight into the store (the import is the audiences feature's, tested there). */
-export async function seedAudience(t: TestApp, users: SeedUser[]): Promise<string> {
-  const now = t.clock.now();
-  const id = `aud_jny_${++seq}_${randomBytes(3).toString('hex')}`;
-  await t.ctx.store.db.insertInto('audiences').values({ id, workspace_id: DEFAULT_WORKSPACE_ID, name: id, created_by: 'mem_admin', user_count: users.length, created_at: now, updated_at: now }).execute();
-  for (let i = 0; i < users.length; i += 500) {
-    await t.ctx.store.db
-      .insertInto('audience_users')
-      .values(users.slice(i, i + 500).map((u) => ({ audience_id: id, customer_id: u.customerId, ids: JSON.stringify(u.ids ?? {}), attributes: JSON.stringify(u.attributes ?? {}), updated_at: now })))
-      .execute();
-  }
-  return id;
-}
 
 /** `count` users `<prefix>000..` with an OPEN_ID and a name. */
 export function someUsers(count: number, prefix: string): SeedUser[] {

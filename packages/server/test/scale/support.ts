@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { describe, expect, inject } from 'vitest';
+import { expectStatus } from '../support/test-app.js';
 import { bootstrap, DEFAULT_WORKSPACE_ID } from '../../src/access/bootstrap.js';
 import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
@@ -80,11 +81,6 @@ export async function scaleDatabase(): Promise<ScaleDatabase> {
   };
 }
 
-/** Fails with the body unless the answer has `status`; returns its JSON. */
-export function expectStatus(res: LightMyRequestResponse, status: number): ReturnType<typeof JSON.parse> {
-  expect(res.statusCode, res.body).toBe(status);
-  return res.body === '' ? undefined : res.json();
-}
 
 /** An audience of `count` users (c000000, …, each with an OPEN_ID and a name), written in one statement. */
 export async function seedAudience(store: Store, count: number): Promise<string> {

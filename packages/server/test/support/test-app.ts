@@ -1,6 +1,6 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { bootstrap } from '../../src/access/bootstrap.js';
 import { Metrics } from '../../src/metrics/metrics.js';
 import { buildApp, type AppOptions } from '../../src/app.js';
@@ -59,4 +59,13 @@ export function useTestApp(dialect: Dialect, env: NodeJS.ProcessEnv = {}, option
     if (!current) throw new Error('test app not ready');
     return current;
   };
+}
+
+/** A parsed JSON answer. */
+export type Parsed = ReturnType<typeof JSON.parse>;
+
+/** Fails the test with the body unless the answer has `status`; returns its JSON. */
+export function expectStatus(res: LightMyRequestResponse, status: number): Parsed {
+  expect(res.statusCode, res.body).toBe(status);
+  return res.body === '' ? undefined : res.json();
 }

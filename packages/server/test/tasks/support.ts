@@ -1,53 +1,13 @@
-import type { LightMyRequestResponse } from 'fastify';
-import { expect } from 'vitest';
-import { DEFAULT_WORKSPACE_ID } from '../../src/access/bootstrap.js';
 import type { Dispatcher } from '../../src/delivery/dispatcher.js';
 import { TaskRunner, type TaskRunnerOptions } from '../../src/tasks/task-runner.js';
 import type { TestApp } from '../support/test-app.js';
 import { dispatcher as newDispatcher, KEY } from '../delivery/support.js';
 
 export { KEY };
+import { expectStatus, type Parsed } from '../support/test-app.js';
 
-/** A parsed JSON answer. */
-type Parsed = ReturnType<typeof JSON.parse>;
-
-/** Fails the test with the body unless the answer has `status`; returns its JSON. */
-export function expectStatus(res: LightMyRequestResponse, status: number): Parsed {
-  expect(res.statusCode, res.body).toBe(status);
-  return res.body === '' ? undefined : res.json();
-}
-
-/** One audience user as the tests write it. */
-export interface SeedUser {
-  customerId: string;
-  ids?: Record<string, string>;
-  attributes?: Record<string, string>;
-}
-
-let audienceSeq = 0;
-
-/**
- * Writes an audience and its users straight into the store (the import is the audiences feature's,
- * tested there); `users` may be a count, giving users c00000, c00001, ... with an OPEN_ID and a name.
- */
-export async function seedAudience(t: TestApp, users: number | SeedUser[]): Promise<string> {
-  const list: SeedUser[] = typeof users === 'number'
-    ? Array.from({ length: users }, (_, i) => ({ customerId: `c${String(i).padStart(5, '0')}`, ids: { OPEN_ID: `open-${i}` }, attributes: { name: `User ${i}` } }))
-    : users;
-  const now = t.clock.now();
-  const id = `aud_test_${++audienceSeq}_${Math.random().toString(36).slice(2, 8)}`;
-  await t.ctx.store.db
-    .insertInto('audiences')
-    .values({ id, workspace_id: DEFAULT_WORKSPACE_ID, name: id, created_by: 'mem_admin', user_count: list.length, created_at: now, updated_at: now })
-    .execute();
-  for (let i = 0; i < list.length; i += 500) {
-    await t.ctx.store.db
-      .insertInto('audience_users')
-      .values(list.slice(i, i + 500).map((u) => ({ audience_id: id, customer_id: u.customerId, ids: JSON.stringify(u.ids ?? {}), attributes: JSON.stringify(u.attributes ?? {}), updated_at: now })))
-      .execute();
-  }
-  return id;
-}
+export { expectStatus };
+export { seedAudience, type SeedUser } from '../support/audiences.js';
 
 /** An enabled webhook with a required string parameter `coupon`, a text parameter `content` and receipts (200/FAIL). */
 export async function createTaskWebhook(t: TestApp, url = 'http://127.0.0.1:9/hook', overrides: Record<string, unknown> = {}): Promise<string> {
