@@ -1,6 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, RECEIVER_KEY, apiCall, choose, ensureConsoleBuilt, launchBrowser, newPage, screenshot, signIn, startStack, type Stack } from './support.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, RECEIVER_KEY, apiCall, choose, screenshot, signIn, type Stack, useConsoleSession } from './support.js';
 
 /** Drags from a node's exit handle to another node's entry handle, as a user connects them. */
 async function connect(page: Page, from: string, exit: string, to: string): Promise<void> {
@@ -22,16 +22,15 @@ async function select(page: Page, id: string): Promise<void> {
 }
 
 describe('Console: a journey built on the canvas and published', () => {
+  const session = useConsoleSession();
   let stack: Stack;
-  let browser: Browser;
   let page: Page;
   let audienceId = '';
   let webhookId = '';
   let journeyId = '';
 
   beforeAll(async () => {
-    ensureConsoleBuilt();
-    stack = await startStack();
+    ({ stack, page } = session);
     const audience = await apiCall(stack.baseUrl, 'POST', '/api/v1/audiences', { name: 'Newcomers', description: '' });
     audienceId = (audience.json as { id: string }).id;
     const csv = 'customer_id,OPEN_ID,name\nc1,open-1,Ann\nc2,open-2,Bob\n';
@@ -45,15 +44,6 @@ describe('Console: a journey built on the canvas and published', () => {
     expect(webhook.status).toBe(201);
     webhookId = (webhook.json as { id: string; enabled: boolean }).id;
     if (!(webhook.json as { enabled: boolean }).enabled) expect((await apiCall(stack.baseUrl, 'POST', `/api/v1/webhooks/${webhookId}/enable`)).status).toBe(200);
-    browser = await launchBrowser();
-    page = await newPage(browser);
-  });
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail') await page.screenshot({ path: `${process.env.TMPDIR ?? '/tmp'}/hookreach-e2e-failure.png` });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
   });
 
   it('creates a journey from the list and opens its canvas', async () => {

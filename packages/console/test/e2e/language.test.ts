@@ -1,22 +1,15 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, apiCall, ensureConsoleBuilt, launchBrowser, newPage, screenshot, signIn, startStack, type Stack } from './support.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, apiCall, screenshot, signIn, type Stack, useConsoleSession } from './support.js';
 
 describe('Console: English and 简体中文', () => {
+  const session = useConsoleSession();
   let stack: Stack;
-  let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    ensureConsoleBuilt();
-    stack = await startStack();
+    ({ stack, page } = session);
     await apiCall(stack.baseUrl, 'POST', '/api/v1/webhooks', { name: 'Coupon sender', authMethod: 'none', url: `${stack.receiver.url}/hook`, idTypes: ['OPEN_ID', 'MOBILE'] });
-    browser = await launchBrowser();
-    page = await newPage(browser);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
   });
 
   it('switches the whole console to Chinese from the header, and remembers it', async () => {

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startReceiver, type ReceiverHandle } from '@hookreach/receiver-kit';
 import { loadConfig } from '../../../server/src/config.js';
 import { startServer } from '../../../server/src/server.js';
@@ -103,4 +104,34 @@ export async function choose(page: Page, testId: string, label: string | RegExp,
   await scope.getByTestId(testId).click();
   if (search !== undefined) await page.keyboard.type(search);
   await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: label }).first().click();
+}
+
+/** What a test file drives: the whole stack, the browser and one page of it. */
+export interface ConsoleSession {
+  stack: Stack;
+  browser: Browser;
+  page: Page;
+}
+
+/**
+ * Starts the stack and a browser page before the file's tests (filled into the returned object;
+ * the file's own beforeAll runs after, for its seeding) and closes both after them. A failing test
+ * leaves what the browser showed in $TMPDIR/hookreach-e2e-failure.png.
+ */
+export function useConsoleSession(): ConsoleSession {
+  const session = {} as ConsoleSession;
+  beforeAll(async () => {
+    ensureConsoleBuilt();
+    session.stack = await startStack();
+    session.browser = await launchBrowser();
+    session.page = await newPage(session.browser);
+  });
+  afterEach(async (context) => {
+    if (context.task.result?.state === 'fail') await session.page?.screenshot({ path: `${process.env.TMPDIR ?? '/tmp'}/hookreach-e2e-failure.png` });
+  });
+  afterAll(async () => {
+    await session.browser?.close();
+    await session.stack?.close();
+  });
+  return session;
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, RECEIVER_KEY, apiCall, choose, ensureConsoleBuilt, launchBrowser, newPage, screenshot, signIn, startStack, type Stack } from './support.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, RECEIVER_KEY, apiCall, choose, screenshot, signIn, type Stack, useConsoleSession } from './support.js';
 
 // c4 has no OPEN_ID (skipped: no ID), c5 no name (skipped: missing variable), line 7 has a column too many (rejected).
 const CSV = 'customer_id,OPEN_ID,name\nc1,o1,Ann\nc2,o2,Bob\nc3,o3,Cid\nc4,,Dan\nc5,o5,\nc6,o6,Eve,extra\n';
@@ -19,29 +19,19 @@ async function receiptUsers(page: Page): Promise<number> {
 
 // The document's "create a task and see receipts arrive on its details page", in the browser.
 describe('Console: audiences and Reach Marketing tasks end to end', () => {
+  const session = useConsoleSession();
   let stack: Stack;
-  let browser: Browser;
   let page: Page;
   let taskId = '';
 
   beforeAll(async () => {
-    ensureConsoleBuilt();
-    stack = await startStack();
+    ({ stack, page } = session);
     const webhook = await apiCall(stack.baseUrl, 'POST', '/api/v1/webhooks', {
       name: 'Greeting sender', authMethod: 'key', key: RECEIVER_KEY, url: `${stack.receiver.url}/hook`, idTypes: ['OPEN_ID', 'MOBILE'],
       parameters: [{ name: 'define_item1', displayName: 'Greeting', type: 'text', required: true }],
       receipt: { enabled: true, retentionHours: 24, statuses: [{ code: '200', value: 'Success' }, { code: '500', value: 'Failed' }] },
     });
     expect(webhook.status).toBe(201);
-    browser = await launchBrowser();
-    page = await newPage(browser);
-  });
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail') await page.screenshot({ path: `${process.env.TMPDIR ?? '/tmp'}/hookreach-e2e-failure.png` });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
   });
 
   it('creates an audience and uploads a CSV with a progress bar, then shows the counts and the rejected line', async () => {

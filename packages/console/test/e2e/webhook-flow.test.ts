@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, RECEIVER_KEY, apiCall, choose, ensureConsoleBuilt, launchBrowser, newPage, screenshot, signIn, startStack, type Stack } from './support.js';
+import type { Locator, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, RECEIVER_KEY, apiCall, choose, newPage, screenshot, signIn, type Stack, useConsoleSession } from './support.js';
 
 /** The table row whose name cell is exactly `name`. */
 function row(page: Page, name: string): Locator {
@@ -15,24 +15,13 @@ async function openMenu(page: Page, path: string, title: string): Promise<void> 
 
 // The document's "Follow these steps", in the browser: parameter, webhook, test and log, grant, member's view, copy, delete.
 describe('Console: Webhook Management end to end', () => {
+  const session = useConsoleSession();
   let stack: Stack;
-  let browser: Browser;
   let page: Page;
   let memberToken = '';
 
-  beforeAll(async () => {
-    ensureConsoleBuilt();
-    stack = await startStack();
-    browser = await launchBrowser();
-    page = await newPage(browser);
-  });
-  afterEach(async (context) => {
-    // A failing step leaves what the browser showed, for troubleshooting.
-    if (context.task.result?.state === 'fail') await page.screenshot({ path: `${process.env.TMPDIR ?? '/tmp'}/hookreach-e2e-failure.png` });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
+  beforeAll(() => {
+    ({ stack, page } = session);
   });
 
   it('refuses a wrong token, then signs the administrator in', async () => {
@@ -200,7 +189,7 @@ describe('Console: Webhook Management end to end', () => {
   });
 
   it('shows the member only the webhook granted to them, and no configuration', async () => {
-    const memberPage = await newPage(browser);
+    const memberPage = await newPage(session.browser);
     await signIn(memberPage, stack.baseUrl, memberToken);
     await row(memberPage, 'Coupon sender').waitFor();
     expect(await memberPage.locator('tr.ant-table-row').count()).toBe(1);
