@@ -145,7 +145,9 @@ try {
     const bigHook = await createWebhook(api, 'Bench receiver', receiver.port);
     progress(`task to ${TASK_USERS} users`);
     server.restartProfile();
+    const cpuBefore = await server.cpuMicros();
     const bigTask = await runTask(api, big.id, bigHook, TASK_USERS, 'Bench task');
+    const cpuMicrosPerUser = ((await server.cpuMicros()) - cpuBefore) / TASK_USERS;
     afterTask = await server.memory();
     const stats = await latency(20, () => api('GET', `/api/v1/tasks/${bigTask.id}`));
     const recipients = await latency(20, () => api('GET', `/api/v1/tasks/${bigTask.id}/recipients?limit=50`));
@@ -154,6 +156,8 @@ try {
     taskPart = {
       users: TASK_USERS, batchSize: 100, importSeconds: round(big.seconds, 1), seconds: round(bigTask.seconds, 1),
       usersPerSecond: round(taskUsersPerSecond), rawUsersPerSecond: round(rawUsersPerSecond), ratio: round(taskUsersPerSecond / rawUsersPerSecond, 2),
+      // Server CPU per user (all its threads), which machine load does not change.
+      serverCpuMicrosPerUser: round(cpuMicrosPerUser, 2),
       statsMs: stats, recipientsMs: recipients, recipientsFilteredMs: filtered,
     };
   }
