@@ -10,6 +10,7 @@ import { claimBatches, findExpiredLeases, findWebhooksWithDueWork, recordAttempt
 import { AttemptRecorder } from './recorder.js';
 import { sendToWebhook, type SendOutcome } from './send-to-webhook.js';
 import { toWebhookTarget, type WebhookTarget } from './webhook-target.js';
+import { raiseSignal } from '../shared/signals.js';
 
 /** Where the dispatcher reports trouble (pino's signature, so the server passes its logger). */
 export interface DispatcherLog {
@@ -339,8 +340,14 @@ export class Dispatcher {
     this.inFlight--;
     try {
       if (aborted) await releaseLeases(this.ctx.store, this.workerId, [batch.id], now);
-      else if (!(await this.recorder.add(this.counted(batch, recordOf(batch, outcome, now, this.retryPolicy))))) {
-        this.log.warn({ batchId: batch.id, workerId: this.workerId }, 'delivery: the lease was taken over; this attempt was not recorded');
+      else {
+        const record = this.counted(batch, recordOf(batch, outcome, now, this.retryPolicy));
+        if (!(await this.recorder.add(record))) {
+          this.log.warn({ batchId: batch.id, workerId: this.workerId }, 'delivery: the lease was taken over; this attempt was not recorded');
+        } else if (batch.journey_id !== null && record.next.status !== 'pending') {
+          // Its users' send result is known: a judgment may decide them at once.
+          raiseSignal(this.ctx.store, 'journeys');
+        }
       }
     } catch (error) {
       // The batch stays leased; once the lease expires, a worker sends it again.

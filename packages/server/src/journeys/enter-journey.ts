@@ -11,6 +11,7 @@ import { newInstanceRow, type EnteringUser } from './new-instance.js';
 import { readJourney } from './read-journey.js';
 import type { EntriesInput } from './schemas.js';
 import { findDefinition } from './store.js';
+import { raiseSignal } from '../shared/signals.js';
 
 type Skipped = { customerId: string; reason: 'inJourney' | 'alreadyEntered' | 'duplicate' };
 
@@ -46,6 +47,7 @@ export async function enterJourney(ctx: AppContext, principal: Principal, id: st
     }),
   );
   const inserted = await db.transaction().execute((trx) => insertInstances(trx, ctx.store.dialect, rows));
+  if (inserted.size > 0) raiseSignal(ctx.store, 'journeys');
   const entered = rows.filter((r) => inserted.has(r.id)).map((r) => ({ customerId: r.customer_id, instanceId: r.id }));
   const refused = rows.filter((r) => !inserted.has(r.id)).map((r) => r.customer_id);
   const active = new Set<string>();

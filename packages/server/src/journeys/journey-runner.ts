@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../context.js';
 import type { Clock } from '../shared/clock.js';
+import { onSignal } from '../shared/signals.js';
 import { enterAudiencePage } from './enter-audience.js';
 import { advanceDue } from './advance-due.js';
 import { GraphCache } from './graph-cache.js';
@@ -56,6 +57,9 @@ export class JourneyRunner {
   private running = false;
   private timer: NodeJS.Timeout | undefined;
   private current: Promise<void> | undefined;
+  /** Work was signalled during the round in progress: look again at once after it. */
+  private woken = false;
+  private unsubscribe: (() => void) | undefined;
 
   constructor(options: JourneyRunnerOptions) {
     this.ctx = options.ctx;
@@ -68,16 +72,22 @@ export class JourneyRunner {
     this.graphs = new GraphCache(this.ctx.store.db);
   }
 
-  /** Starts the loop: a round at once, then again at once after a busy round or after the poll interval. */
+  /**
+   * Starts the loop: a round at once, then again at once after a busy round, when this process
+   * signals journey work (a publish or resume, entries, a journey batch that ended, receipts of a
+   * journey's messages), or after the poll interval.
+   */
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.unsubscribe = onSignal(this.ctx.store, 'journeys', () => this.wake());
     this.schedule(0);
   }
 
   /** Stops the loop after the round in progress (whose writes are each one transaction). */
   async stop(): Promise<void> {
     this.running = false;
+    this.unsubscribe?.();
     clearTimeout(this.timer);
     await this.current;
   }
@@ -96,6 +106,16 @@ export class JourneyRunner {
     return total;
   }
 
+  private wake(): void {
+    if (!this.running) return;
+    if (this.current) {
+      this.woken = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.schedule(0);
+  }
+
   private schedule(delay: number): void {
     if (!this.running) return;
     this.timer = setTimeout(() => {
@@ -105,7 +125,12 @@ export class JourneyRunner {
           this.log.error({ err: error }, 'journey runner round failed');
           return false;
         })
-        .then((busy) => this.schedule(busy ? 0 : this.pollIntervalMs));
+        .then((busy) => {
+          this.current = undefined;
+          const again = busy || this.woken;
+          this.woken = false;
+          this.schedule(again ? 0 : this.pollIntervalMs);
+        });
     }, delay);
   }
 

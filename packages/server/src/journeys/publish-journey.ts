@@ -7,6 +7,7 @@ import type { Journey } from './model.js';
 import { readJourney } from './read-journey.js';
 import type { JourneyInput } from './schemas.js';
 import { findJourney, markVersionPublished, toJourney, updateJourneyRow } from './store.js';
+import { raiseSignal } from '../shared/signals.js';
 
 /**
  * Publishes the latest version: from now on users enter it (users already in flight finish the
@@ -43,5 +44,6 @@ export async function publishJourney(ctx: AppContext, principal: Principal, id: 
     return journey;
   });
   if (!published) throw errors.concurrentModification('journey');
+  raiseSignal(ctx.store, 'journeys');
   return published;
 }

@@ -5,6 +5,7 @@ import { auditJourney } from './audit-journey.js';
 import type { Journey, JourneyStatus } from './model.js';
 import { readJourney } from './read-journey.js';
 import { findJourney, replaceUsages, stopInstances, toJourney, updateJourneyRow } from './store.js';
+import { raiseSignal } from '../shared/signals.js';
 
 /** Pause, resume or stop, and the states each may start from. */
 const MOVES = {
@@ -43,5 +44,6 @@ export async function setJourneyStatus(ctx: AppContext, principal: Principal, id
     return journey;
   });
   if (!changed) throw errors.concurrentModification('journey');
+  raiseSignal(ctx.store, 'journeys');
   return changed;
 }

@@ -14,6 +14,7 @@ import {
   type ReceiptWebhook,
 } from './store.js';
 import { verifyReportSignature } from './verify-signature.js';
+import { raiseSignal } from '../shared/signals.js';
 
 /** What became of a report's receipts: how many were accepted (repeats included), which were refused. */
 export interface ReportOutcome {
@@ -57,7 +58,7 @@ function storeReport(
   receipts: readonly ReceiptInput[],
   webhooks: ReadonlyMap<string, ReceiptWebhook>,
   now: number,
-): Promise<ReportOutcome> {
+): Promise<ReportOutcome & { forJourneys: boolean }> {
   const { dialect } = ctx.store;
   return ctx.store.db.transaction().execute(async (trx) => {
     if (!(await claimNonce(trx, nonce, nonceExpiresAt, now))) {
@@ -67,7 +68,7 @@ function storeReport(
     const messages = await loadDeliveredMessages(trx, dialect, actionIds);
     const { accepted, rejected } = judgeReceipts(receipts, webhooks, messages, now);
     const stored = await insertReceipts(trx, dialect, receiptRows(accepted), now);
-    return { total: receipts.length, accepted: accepted.length, stored, rejected };
+    return { total: receipts.length, accepted: accepted.length, stored, rejected, forJourneys: stored > 0 && accepted.some((a) => a.message.fromJourney) };
   });
 }
 
@@ -86,8 +87,10 @@ export async function reportReceipts(ctx: AppContext, signed: SignedQuery, recei
   const nonceExpiresAt = signed.timestampMs + ctx.config.receipts.timestampWindowSeconds * 1000;
   for (let attempt = 1; ; attempt++) {
     try {
-      const outcome = await storeReport(ctx, signed.nonce, nonceExpiresAt, receipts, webhooks, now);
+      const { forJourneys, ...outcome } = await storeReport(ctx, signed.nonce, nonceExpiresAt, receipts, webhooks, now);
       ctx.metrics.receiptReport({ stored: outcome.stored, repeated: outcome.accepted - outcome.stored, rejected: outcome.rejected.length });
+      // A judgment waiting for these receipts decides its users at once.
+      if (forJourneys) raiseSignal(ctx.store, 'journeys');
       return outcome;
     } catch (error) {
       // Two reports about the same messages at once can deadlock on PostgreSQL: the victim is rolled back whole, so retry it.

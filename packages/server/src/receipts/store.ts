@@ -62,6 +62,8 @@ export interface DeliveredMessage {
   customerId: string;
   /** When the message went out; the batch's creation when the engine has not recorded it. */
   sentAt: number;
+  /** Whether a journey sent it (its receipt may decide a judgment). */
+  fromJourney: boolean;
 }
 
 /**
@@ -77,13 +79,13 @@ export async function loadDeliveredMessages(db: Kysely<Database>, dialect: Diale
       ? sql`m.action_id = any(${[...actionIds]}::text[])`
       : sql`m.action_id in (select value from json_each(${JSON.stringify(actionIds)}))`;
   // A user is sent when its batch succeeds (finished_at); until then the batch's creation stands in.
-  const { rows } = await sql<{ action_id: string; batch_id: string; webhook_id: string; customer_id: string; sent_at: number }>`
-    select m.action_id, m.batch_id, m.webhook_id, m.customer_id,
+  const { rows } = await sql<{ action_id: string; batch_id: string; webhook_id: string; customer_id: string; sent_at: number; from_journey: number | boolean }>`
+    select m.action_id, m.batch_id, m.webhook_id, m.customer_id, b.journey_id is not null as from_journey,
            case when b.status = 'succeeded' and b.finished_at is not null then b.finished_at else b.created_at end as sent_at
     from delivery_messages m join delivery_batches b on b.id = m.batch_id
     where ${matches}`.execute(db);
   for (const r of rows) {
-    found.set(r.action_id, { actionId: r.action_id, batchId: r.batch_id, webhookId: r.webhook_id, customerId: r.customer_id, sentAt: Number(r.sent_at) });
+    found.set(r.action_id, { actionId: r.action_id, batchId: r.batch_id, webhookId: r.webhook_id, customerId: r.customer_id, sentAt: Number(r.sent_at), fromJourney: Boolean(r.from_journey) });
   }
   return found;
 }

@@ -7,6 +7,7 @@ import type { Task } from './model.js';
 import type { TaskInput } from './schemas.js';
 import { draftColumns, findTask, insertTask, toTask } from './store.js';
 import { validatedTask } from './validate-task.js';
+import { raiseSignal } from '../shared/signals.js';
 
 /** Creates a pending task (due now or at its time) and registers its use of the webhook and audience. */
 export async function createTask(ctx: AppContext, principal: Principal, input: TaskInput): Promise<Task> {
@@ -14,7 +15,7 @@ export async function createTask(ctx: AppContext, principal: Principal, input: T
   const now = ctx.clock.now();
   const id = newId('task', now);
   try {
-    return await ctx.store.db.transaction().execute(async (trx) => {
+    const created = await ctx.store.db.transaction().execute(async (trx) => {
       await insertTask(trx, {
         id,
         workspace_id: principal.workspaceId,
@@ -42,6 +43,9 @@ export async function createTask(ctx: AppContext, principal: Principal, input: T
       await auditTask(trx, principal, { action: 'create', id, before: null, after: task, at: now });
       return task;
     });
+    // A task due now starts without waiting for the runner's next poll.
+    raiseSignal(ctx.store, 'tasks');
+    return created;
   } catch (error) {
     // The webhook or audience was deleted since validation: validating again names it.
     if (isForeignKeyViolation(error)) await validatedTask(ctx, principal, input);

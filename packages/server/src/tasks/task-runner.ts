@@ -7,6 +7,7 @@ import { enqueueBatchesInTransaction } from '../delivery/enqueue.js';
 import { notifyEnqueued } from '../delivery/notify.js';
 import { errors, HookreachError, type FieldError } from '../errors.js';
 import type { Clock } from '../shared/clock.js';
+import { onSignal } from '../shared/signals.js';
 import type { TaskRow } from '../store/schema.js';
 import type { Webhook } from '../webhooks/model.js';
 import { findWebhook } from '../webhooks/store.js';
@@ -77,6 +78,9 @@ export class TaskRunner {
   private stopping = false;
   private timer: NodeJS.Timeout | undefined;
   private round: Promise<unknown> | undefined;
+  /** A task was created or changed during the round in progress: look again at once after it. */
+  private woken = false;
+  private unsubscribe: (() => void) | undefined;
 
   constructor(options: TaskRunnerOptions) {
     this.ctx = options.ctx;
@@ -90,10 +94,11 @@ export class TaskRunner {
     if (!Number.isInteger(this.pageSize) || this.pageSize < 1) throw new RangeError('pageSize must be a positive integer');
   }
 
-  /** Starts the loop: a round every poll interval. */
+  /** Starts the loop: a round every poll interval, and at once when this process creates or changes a task. */
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.unsubscribe = onSignal(this.ctx.store, 'tasks', () => this.wake());
     this.schedule(0);
   }
 
@@ -101,6 +106,7 @@ export class TaskRunner {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.stopping = true;
+    this.unsubscribe?.();
     clearTimeout(this.timer);
     await this.round?.catch(() => {});
     this.running = false;
@@ -113,6 +119,16 @@ export class TaskRunner {
     return this.runRound();
   }
 
+  private wake(): void {
+    if (!this.running || this.stopping) return;
+    if (this.round) {
+      this.woken = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.schedule(0);
+  }
+
   private schedule(delay: number): void {
     if (!this.running || this.stopping) return;
     this.timer = setTimeout(() => {
@@ -120,7 +136,9 @@ export class TaskRunner {
         .catch((error: unknown) => this.log.error({ err: error }, 'tasks: a round failed; retrying at the next poll'))
         .finally(() => {
           this.round = undefined;
-          this.schedule(this.pollIntervalMs);
+          const again = this.woken;
+          this.woken = false;
+          this.schedule(again ? 0 : this.pollIntervalMs);
         });
     }, delay);
   }
