@@ -9,7 +9,7 @@ import { newInstanceRow } from './new-instance.js';
 import type { RunnerWork } from './runner-work.js';
 
 /** Audience users entered per page (one transaction each, with the cursor). */
-export const ENTRY_PAGE = 500;
+export const ENTRY_PAGE = 2_000;
 
 class EntryLeaseLost extends Error {}
 /** A user of the page entered meanwhile (another version's entry): the page is rolled back and read again. */
