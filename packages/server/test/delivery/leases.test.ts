@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { claimBatches, recordAttempts } from '../../src/delivery/outbox.js';
 import { describeEachDialect } from '../support/dialects.js';
 import { useTestApp } from '../support/test-app.js';
-import { attemptRows, batchRow, createWebhook, dispatcher, enqueue, deliveryUsers, isolateWebhooks, OK, scriptedReceiver, SHORT_SCHEDULE, type ScriptedReceiver } from './support.js';
+import { attemptRows, batchRow, createWebhook, dispatcher, enqueue, deliveryUsers, isolateWebhooks, OK, SHORT_SCHEDULE, useScriptedReceiver } from './support.js';
 
 describeEachDialect('dispatcher: leases', (dialect) => {
   const t = useTestApp(dialect, SHORT_SCHEDULE);
   isolateWebhooks(t);
-  let receiver: ScriptedReceiver;
-
-  beforeAll(async () => {
-    receiver = await scriptedReceiver();
-  });
-  afterAll(async () => {
-    await receiver.close();
-  });
+  const receiver = useScriptedReceiver('file');
 
   it('takes over the batch of a dead worker once its lease expires; the dead worker\'s late record is ignored', async () => {
     receiver.script = OK;

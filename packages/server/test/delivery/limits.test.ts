@@ -1,20 +1,13 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { systemClock } from '../../src/shared/clock.js';
 import { describeEachDialect } from '../support/dialects.js';
 import { useTestApp } from '../support/test-app.js';
-import { batchRow, createWebhook, dispatcher, enqueue, isolateWebhooks, OK, scriptedReceiver, SHORT_SCHEDULE, type ScriptedReceiver } from './support.js';
+import { batchRow, createWebhook, dispatcher, enqueue, isolateWebhooks, OK, SHORT_SCHEDULE, useScriptedReceiver } from './support.js';
 
 describeEachDialect('dispatcher: per-webhook limits and circuit breaker', (dialect) => {
   const t = useTestApp(dialect, SHORT_SCHEDULE);
   isolateWebhooks(t);
-  let receiver: ScriptedReceiver;
-
-  beforeAll(async () => {
-    receiver = await scriptedReceiver();
-  });
-  afterAll(async () => {
-    await receiver.close();
-  });
+  const receiver = useScriptedReceiver('file');
 
   /** Resets the receiver's counters and script. */
   function reset(script = OK) {

@@ -1,22 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { clampRetryAfter, retryDelayMs } from '../../src/delivery/retry-policy.js';
 import { describeEachDialect } from '../support/dialects.js';
 import { useTestApp, type TestApp } from '../support/test-app.js';
 import { closedPort } from '../support/net.js';
-import {
-  attemptRows,
-  batchRow,
-  createWebhook,
-  dispatcher,
-  enqueue,
-  isolateWebhooks,
-  bodyOf,
-  deliveryUsers,
-  OK,
-  scriptedReceiver,
-  SHORT_SCHEDULE,
-  type ScriptedReceiver,
-} from './support.js';
+import { attemptRows, batchRow, createWebhook, dispatcher, enqueue, isolateWebhooks, bodyOf, deliveryUsers, OK, SHORT_SCHEDULE, useScriptedReceiver } from './support.js';
 
 describe('retry policy', () => {
   it('takes the schedule entry of the failed attempt, moved by at most ±jitter', () => {
@@ -43,14 +30,7 @@ const lastError = (row: Row) => JSON.parse(row.last_error ?? 'null') as Record<s
 describeEachDialect('dispatcher: retries', (dialect) => {
   const t = useTestApp(dialect, SHORT_SCHEDULE);
   isolateWebhooks(t);
-  let receiver: ScriptedReceiver;
-
-  beforeAll(async () => {
-    receiver = await scriptedReceiver();
-  });
-  afterAll(async () => {
-    await receiver.close();
-  });
+  const receiver = useScriptedReceiver('file');
 
   /** A webhook on the scripted receiver, one batch of `users` enqueued, and the receiver's request count so far. */
   async function oneBatch(app: TestApp, users = 2, webhook: Record<string, unknown> = {}) {

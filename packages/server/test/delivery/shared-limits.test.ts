@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { claimBatches } from '../../src/delivery/outbox.js';
 import { useTestApp } from '../support/test-app.js';
-import { batchRow, createWebhook, dispatcher, enqueue, isolateWebhooks, OK, scriptedReceiver, type ScriptedReceiver } from './support.js';
+import { batchRow, createWebhook, dispatcher, enqueue, isolateWebhooks, OK, useScriptedReceiver } from './support.js';
 
 // Several workers share a store only on PostgreSQL: there the limits hold across all of them.
 describe.skipIf(!inject('postgresUrl'))('per-webhook limits across workers [postgres]', () => {
   const t = useTestApp('postgres');
   isolateWebhooks(t);
-  let receiver: ScriptedReceiver;
-  beforeAll(async () => {
-    receiver = await scriptedReceiver();
-  });
-  afterAll(() => receiver.close());
+  const receiver = useScriptedReceiver('file');
 
   it('holds maxConcurrency for two workers together', async () => {
     receiver.script = () => ({ body: { code: 'OK' }, delayMs: 150 });

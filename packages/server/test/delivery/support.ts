@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { UserMessageInput } from '@hookreach/protocol';
-import { afterEach, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { DEFAULT_WORKSPACE_ID } from '../../src/access/bootstrap.js';
 import { Dispatcher, type DispatcherOptions } from '../../src/delivery/dispatcher.js';
 import { enqueueBatches, type EnqueuedBatch, type EnqueueInput } from '../../src/delivery/enqueue.js';
@@ -112,6 +112,32 @@ export interface ScriptedReceiver {
 }
 
 export const OK: Script = () => ({ body: { code: 'OK', message: '' } });
+
+/**
+ * A scripted receiver started before each test (`'test'`) or once for the file (`'file'`) and closed
+ * after; the object returned stands for the current one, so tests read and script it as usual.
+ */
+export function useScriptedReceiver(per: 'test' | 'file'): ScriptedReceiver {
+  let current: ScriptedReceiver | undefined;
+  (per === 'test' ? beforeEach : beforeAll)(async () => {
+    current = await scriptedReceiver();
+  });
+  (per === 'test' ? afterEach : afterAll)(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  const now = (): ScriptedReceiver => {
+    if (!current) throw new Error('the scripted receiver exists only inside the tests of its block');
+    return current;
+  };
+  return new Proxy({} as ScriptedReceiver, {
+    get: (_target, key) => {
+      const value: unknown = Reflect.get(now(), key);
+      return typeof value === 'function' ? value.bind(current) : value;
+    },
+    set: (_target, key, value) => Reflect.set(now(), key, value),
+  });
+}
 
 /** A local receiver whose answers a test scripts (status, body, headers, delay, or no answer at all). */
 export async function scriptedReceiver(script: Script = OK): Promise<ScriptedReceiver> {

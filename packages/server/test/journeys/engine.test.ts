@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { claimDueInstances } from '../../src/journeys/instance-store.js';
 import { describeEachDialect } from '../support/dialects.js';
 import { useTestApp } from '../support/test-app.js';
-import { dispatcher, isolateWebhooks, scriptedReceiver, type ScriptedReceiver } from '../delivery/support.js';
+import { dispatcher, isolateWebhooks, useScriptedReceiver } from '../delivery/support.js';
 import { postReceipts } from '../receipts/support.js';
 import { createJourneyWebhook, expectStatus, instanceRows, journeyRunner, MINUTE, nodeStats, publishedJourney, receiptOf, receivedMessages, seedAudience, someUsers } from './support.js';
 
@@ -11,13 +11,7 @@ const split = (percentA: number) => ({ id: 'ab', type: 'split', name: 'A/B', gro
 describeEachDialect('Journeys: splits, timers across restarts, pause and resume', (dialect) => {
   const t = useTestApp(dialect);
   isolateWebhooks(t);
-  let receiver: ScriptedReceiver;
-  beforeAll(async () => {
-    receiver = await scriptedReceiver();
-  });
-  afterAll(async () => {
-    await receiver.close();
-  });
+  const receiver = useScriptedReceiver('file');
 
   async function enter(journeyId: string, customerIds: string[]) {
     return expectStatus(await t().request('POST', `/api/v1/journeys/${journeyId}/entries`, { customerIds }), 200);

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { SETTLE_MS } from '../../src/journeys/judge-results.js';
 import { describeEachDialect } from '../support/dialects.js';
 import { useTestApp, type TestApp } from '../support/test-app.js';
-import { dispatcher, isolateWebhooks, scriptedReceiver, type ScriptedReceiver } from '../delivery/support.js';
+import { dispatcher, isolateWebhooks, useScriptedReceiver } from '../delivery/support.js';
 import { postReceipts } from '../receipts/support.js';
 import { createJourneyWebhook, expectStatus, instanceRows, journeyRunner, MINUTE, nodeStats, publishedJourney, receiptOf, receivedMessages, seedAudience, someUsers } from './support.js';
 
@@ -34,13 +34,7 @@ async function judgeSteps(t: TestApp, journeyId: string) {
 describeEachDialect('Journeys: judgment driven by what changed', (dialect) => {
   const t = useTestApp(dialect);
   isolateWebhooks(t);
-  let receiver: ScriptedReceiver;
-  beforeAll(async () => {
-    receiver = await scriptedReceiver();
-  });
-  afterAll(async () => {
-    await receiver.close();
-  });
+  const receiver = useScriptedReceiver('file');
 
   /** A published journey whose `count` users were entered and sent; returns its id and the messages sent. */
   async function sentJourney(prefix: string, count: number, results?: string[]) {

@@ -1,20 +1,14 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEachDialect } from '../support/dialects.js';
 import { useTestApp } from '../support/test-app.js';
-import { dispatcher, isolateWebhooks, scriptedReceiver, type ScriptedReceiver } from '../delivery/support.js';
+import { dispatcher, isolateWebhooks, useScriptedReceiver } from '../delivery/support.js';
 import { postReceipts } from '../receipts/support.js';
 import { createJourneyWebhook, expectStatus, instanceRows, journeyRunner, MINUTE, nodeStats, publishedJourney, receiptOf, receivedMessages, seedAudience } from './support.js';
 
 describeEachDialect('Journeys: send, wait for receipts, branch by receipt status', (dialect) => {
   const t = useTestApp(dialect);
   isolateWebhooks(t);
-  let receiver: ScriptedReceiver;
-  beforeAll(async () => {
-    receiver = await scriptedReceiver();
-  });
-  afterAll(async () => {
-    await receiver.close();
-  });
+  const receiver = useScriptedReceiver('file');
 
   it('sends at the audience time with process_info, branches each user by receipt status, and sends late users to "other"', async () => {
     const webhookId = await createJourneyWebhook(t(), receiver.url);

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { useTestApp } from '../support/test-app.js';
-import { dispatcher, scriptedReceiver, type ScriptedReceiver } from '../delivery/support.js';
+import { dispatcher, useScriptedReceiver } from '../delivery/support.js';
 import { postReceipts } from '../receipts/support.js';
 import { JourneyRunner } from '../../src/journeys/journey-runner.js';
 import { createJourneyWebhook, expectStatus, instanceRows, publishedJourney, receiptOf, receivedMessages, seedAudience, someUsers } from './support.js';
@@ -12,13 +12,7 @@ const eventually = (check: () => Promise<void>) => vi.waitFor(check, { timeout: 
 
 describe('Journeys: the runner wakes on what this process does, not on its poll', () => {
   const t = useTestApp('sqlite');
-  let receiver: ScriptedReceiver;
-  beforeAll(async () => {
-    receiver = await scriptedReceiver();
-  });
-  afterAll(async () => {
-    await receiver.close();
-  });
+  const receiver = useScriptedReceiver('file');
 
   it('enters users when the journey is published, and judges them when their receipts arrive', async () => {
     const webhookId = await createJourneyWebhook(t(), receiver.url);

@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { isolateWebhooks, scriptedReceiver, type ScriptedReceiver } from '../delivery/support.js';
+import { expect, it } from 'vitest';
+import { isolateWebhooks, useScriptedReceiver } from '../delivery/support.js';
 import { describeEachDialect } from '../support/dialects.js';
 import { useTestApp } from '../support/test-app.js';
 import { DEFAULT_TASK_LEASE_MS } from '../../src/tasks/task-runner.js';
@@ -10,13 +10,7 @@ class Crash extends Error {}
 describeEachDialect('Tasks: restart resumes after the last enqueued page', (dialect) => {
   const t = useTestApp(dialect);
   isolateWebhooks(t);
-  let receiver: ScriptedReceiver;
-  beforeEach(async () => {
-    receiver = await scriptedReceiver();
-  });
-  afterEach(async () => {
-    await receiver.close();
-  });
+  const receiver = useScriptedReceiver('test');
 
   it('a runner that dies between pages leaves its pages enqueued; a fresh runner resumes after them, sending nobody twice', async () => {
     const webhook = await createTaskWebhook(t(), receiver.url);

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { postReceipts } from '../receipts/support.js';
 import { createMember, createRole, HOUR, putGrants } from '../access/support.js';
-import { isolateWebhooks, scriptedReceiver, type ScriptedReceiver } from '../delivery/support.js';
+import { isolateWebhooks, useScriptedReceiver } from '../delivery/support.js';
 import { describeEachDialect } from '../support/dialects.js';
 import { useTestApp } from '../support/test-app.js';
 import { createTask, createTaskWebhook, dispatcher, expectStatus, KEY, receivedUsers, runner, runToEnd, seedAudience, taskBody, type SeedUser } from './support.js';
@@ -20,13 +20,7 @@ const MIXED: SeedUser[] = [
 describeEachDialect('Tasks: execution, stats, recipients', (dialect) => {
   const t = useTestApp(dialect);
   isolateWebhooks(t);
-  let receiver: ScriptedReceiver;
-  beforeEach(async () => {
-    receiver = await scriptedReceiver();
-  });
-  afterEach(async () => {
-    await receiver.close();
-  });
+  const receiver = useScriptedReceiver('test');
 
   it('fills ${attribute} variables per user; "skip" skips users lacking one; users without the ID type are skipped and counted', async () => {
     const webhook = await createTaskWebhook(t(), receiver.url);
