@@ -4,7 +4,7 @@ import type { Store } from '../store/database.js';
 export interface Signals {
   /** Batches became due (webhook ids): the dispatcher claims them. */
   enqueued: readonly string[];
-  /** A task was created or changed: the task runner looks for due tasks. */
+  /** A task was created: the task runner looks for due tasks. */
   tasks: undefined;
   /** A journey was published or resumed, users entered, a journey batch ended or its receipts arrived: the journey runner looks. */
   journeys: undefined;

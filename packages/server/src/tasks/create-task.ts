@@ -14,8 +14,9 @@ export async function createTask(ctx: AppContext, principal: Principal, input: T
   const { draft } = await validatedTask(ctx, principal, input);
   const now = ctx.clock.now();
   const id = newId('task', now);
+  let created: Task;
   try {
-    const created = await ctx.store.db.transaction().execute(async (trx) => {
+    created = await ctx.store.db.transaction().execute(async (trx) => {
       await insertTask(trx, {
         id,
         workspace_id: principal.workspaceId,
@@ -43,12 +44,12 @@ export async function createTask(ctx: AppContext, principal: Principal, input: T
       await auditTask(trx, principal, { action: 'create', id, before: null, after: task, at: now });
       return task;
     });
-    // A task due now starts without waiting for the runner's next poll.
-    raiseSignal(ctx.store, 'tasks');
-    return created;
   } catch (error) {
     // The webhook or audience was deleted since validation: validating again names it.
     if (isForeignKeyViolation(error)) await validatedTask(ctx, principal, input);
     throw error;
   }
+  // A task due now starts without waiting for the runner's next poll.
+  raiseSignal(ctx.store, 'tasks');
+  return created;
 }
