@@ -147,8 +147,10 @@ export async function decidableUsersOfNode(
     .leftJoin('delivery_batches as b', 'b.id', 'i.last_batch_id')
     .select(COLUMNS)
     .where('i.journey_id', '=', node.journeyId)
-    .where('i.journey_version', '=', node.version)
     .where('i.node_id', '=', node.nodeId)
+    // Always true of a user waiting at a judgment; spelled out so the (journey, node, status, version, phase) index is used whole.
+    .where('i.status', '=', 'active')
+    .where('i.journey_version', '=', node.version)
     .where('i.phase', '=', 'judge')
     .where((eb) => {
       const decidable = [eb('i.due_at', '<=', now), eb('b.status', 'in', ['failed', 'cancelled']), eb('i.last_batch_id', 'is', null)];
