@@ -37,6 +37,9 @@ export interface RoundResult {
 
 const silent: RunnerLog = { error() {} };
 
+/** The pause before a round for signals that arrived during a round that found nothing to do. */
+const WAKE_PAUSE_MS = 10;
+
 /**
  * The journey engine of one process: audience entries at their time, judgments as results arrive or
  * wait limits pass, and every due instance moved on (sends, waits, splits, ends). All state is in
@@ -57,8 +60,10 @@ export class JourneyRunner {
   private running = false;
   private timer: NodeJS.Timeout | undefined;
   private current: Promise<void> | undefined;
-  /** Work was signalled during the round in progress: look again at once after it. */
+  /** Work was signalled during the round in progress: look again after it. */
   private woken = false;
+  /** The delay of the round scheduled last. */
+  private delay = 0;
   private unsubscribe: (() => void) | undefined;
 
   constructor(options: JourneyRunnerOptions) {
@@ -112,12 +117,15 @@ export class JourneyRunner {
       this.woken = true;
       return;
     }
+    // A round is already due within the coalescing pause: the signal joins it.
+    if (this.delay <= WAKE_PAUSE_MS) return;
     clearTimeout(this.timer);
     this.schedule(0);
   }
 
   private schedule(delay: number): void {
     if (!this.running) return;
+    this.delay = delay;
     this.timer = setTimeout(() => {
       this.current = this.round()
         .then((r) => r.entered + r.judged + r.advanced > 0)
@@ -127,9 +135,11 @@ export class JourneyRunner {
         })
         .then((busy) => {
           this.current = undefined;
-          const again = busy || this.woken;
+          // Signals during a round that found nothing (a journey send ending every few milliseconds)
+          // are taken together after a short pause, so they cannot keep the runner spinning.
+          const delay = busy ? 0 : this.woken ? WAKE_PAUSE_MS : this.pollIntervalMs;
           this.woken = false;
-          this.schedule(again ? 0 : this.pollIntervalMs);
+          this.schedule(delay);
         });
     }, delay);
   }
