@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { receiptsPerBatch } from '../receipts/store.js';
 import type { Database } from '../store/schema.js';
 
 /** Raw per-node counts of one journey (all versions), as the store groups them. */
@@ -25,14 +26,10 @@ export async function countJourney(db: Kysely<Database>, journeyId: string): Pro
       .where('journey_id', '=', journeyId)
       .groupBy(['node_id', 'status'])
       .execute(),
-    // Distinct users per batch, added up per node: a message belongs to one batch (see countReceiptsByStatus).
     db
       .selectFrom(
-        db
-          .selectFrom('receipts as r')
-          .select(['r.batch_id', 'r.status', sql<number>`count(distinct r.action_id)`.as('users')])
+        receiptsPerBatch(db)
           .where('r.batch_id', 'in', (eb) => eb.selectFrom('delivery_batches').select('id').where('journey_id', '=', journeyId))
-          .groupBy(['r.batch_id', 'r.status'])
           .as('g'),
       )
       .innerJoin('delivery_batches as b', 'b.id', 'g.batch_id')

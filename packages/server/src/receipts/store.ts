@@ -230,17 +230,22 @@ export interface StatusCount {
 }
 
 /**
- * Counts stored receipts per status code, for task details and journey branching; ordered by status.
- * Users are counted distinct within each batch, then added up: a message (action) belongs to one batch,
- * so the sum is the distinct count, and the per-batch sets stay small (counting distinct over a whole
- * 100,000-receipt task at once took 81 ms, per batch 16 ms).
+ * Receipts grouped per batch and status: how many, and how many distinct users. A message belongs to
+ * one batch, so summing `users` over any set of batches gives their distinct users, while each
+ * distinct count stays small (counting distinct over a whole 100,000-receipt task at once took 81 ms,
+ * per batch 16 ms). Narrow it with `where` on `r`, then sum it in an outer query.
  */
-export async function countReceiptsByStatus(store: Store, filter: ReceiptCountFilter): Promise<StatusCount[]> {
-  if (filter.batchIds !== undefined && filter.batchIds.length === 0) return [];
-  let perBatch = store.db
+export function receiptsPerBatch(db: Kysely<Database>) {
+  return db
     .selectFrom('receipts as r')
     .select((eb) => ['r.batch_id', 'r.status', eb.fn.countAll<number>().as('count'), sql<number>`count(distinct r.action_id)`.as('users')])
     .groupBy(['r.batch_id', 'r.status']);
+}
+
+/** Counts stored receipts per status code, for task details and journey branching; ordered by status. */
+export async function countReceiptsByStatus(store: Store, filter: ReceiptCountFilter): Promise<StatusCount[]> {
+  if (filter.batchIds !== undefined && filter.batchIds.length === 0) return [];
+  let perBatch = receiptsPerBatch(store.db);
   if (filter.webhookId !== undefined) perBatch = perBatch.where('r.webhook_id', '=', filter.webhookId);
   if (filter.batchIds !== undefined) {
     const ids = filter.batchIds;
