@@ -8,7 +8,9 @@
  * 100,000 sent by a plain task: the time until all are judged over the task's time. Durations come
  * from the server's own timestamps; the times seen by polling are printed beside them.
  * Benchmarks report, they do not assert. BENCH_TASK_USERS and BENCH_JOURNEY_USERS change the sizes;
- * BENCH_TASK_USERS=0 skips (1) and runs only the journey comparison.
+ * BENCH_TASK_USERS=0 skips (1) and runs only the journey comparison. For digging: BENCH_KEEP_DIR=1
+ * keeps the server's data directory (its path goes to stderr); BENCH_PROFILE_JOURNEY=1 with
+ * BENCH_CPU_PROFILE_DIR restarts the server's profile at the journey, so it covers the journey only.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -192,17 +194,20 @@ try {
   }
 
   // BENCH_JOURNEY_USERS=0 skips the journey comparison.
-  let plain = { seconds: Number.NaN, polled: Number.NaN };
-  let journey = { seconds: Number.NaN, polled: Number.NaN };
+  let plain = { seconds: Number.NaN, polled: Number.NaN, cpuMicrosPerUser: Number.NaN };
+  let journey = { seconds: Number.NaN, polled: Number.NaN, cpuMicrosPerUser: Number.NaN };
   if (JOURNEY_USERS > 0) {
     progress(`journey vs task, ${JOURNEY_USERS} users`);
     const small = await importAudience(api, pool, 'Bench journey audience', JOURNEY_USERS);
     const smallTaskAudience = await importAudience(api, pool, 'Bench task audience', JOURNEY_USERS);
     const reportingHook = await createWebhook(api, 'Bench reporting receiver', reporting.port);
+    let cpuBefore = await server.cpuMicros();
     const plainTask = await runTask(api, smallTaskAudience.id, reportingHook, JOURNEY_USERS, 'Bench plain task');
-    plain = { seconds: timings.task(plainTask.id), polled: plainTask.seconds };
+    plain = { seconds: timings.task(plainTask.id), polled: plainTask.seconds, cpuMicrosPerUser: ((await server.cpuMicros()) - cpuBefore) / JOURNEY_USERS };
+    if (process.env.BENCH_PROFILE_JOURNEY) server.restartProfile();
+    cpuBefore = await server.cpuMicros();
     const journeyRun = await runJourney(api, small.id, reportingHook, JOURNEY_USERS);
-    journey = { seconds: timings.journey(journeyRun.id), polled: journeyRun.seconds };
+    journey = { seconds: timings.journey(journeyRun.id), polled: journeyRun.seconds, cpuMicrosPerUser: ((await server.cpuMicros()) - cpuBefore) / JOURNEY_USERS };
   }
   await pool.close();
   const mb = (bytes: number) => round(bytes / 1024 / 1024);
@@ -215,11 +220,14 @@ try {
       users: JOURNEY_USERS, plainTaskSeconds: round(plain.seconds, 2), journeyUntilJudgedSeconds: round(journey.seconds, 2),
       ratio: round(journey.seconds / plain.seconds, 2),
       polledSeconds: { plainTask: round(plain.polled, 1), journey: round(journey.polled, 1) },
+      // Server CPU per user (all its threads) from the start of each run until the bench saw it done (polled).
+      serverCpuMicrosPerUser: { plainTask: round(plain.cpuMicrosPerUser, 2), journey: round(journey.cpuMicrosPerUser, 2) },
     },
     serverMemory: { atStart: reading(atStart), afterImport: reading(afterImport), afterTask: reading(afterTask) },
     peakRssMb: { server: round((await server.stop()) / 1024), receiver: round((await receiver.stop()) / 1024), reportingReceiver: round((await reporting.stop()) / 1024) },
   }, null, 2));
 } finally {
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  if (process.env.BENCH_KEEP_DIR) process.stderr.write(`bench: data kept in ${dataDir}\n`);
+  else fs.rmSync(dataDir, { recursive: true, force: true });
 }
 process.exit(0);

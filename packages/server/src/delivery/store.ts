@@ -119,7 +119,7 @@ export async function deliveryHistory(db: Kysely<Database>, batch: DeliveryBatch
     db.selectFrom('delivery_attempts').selectAll().where('batch_id', '=', batch.id).orderBy('attempt').execute(),
     db.selectFrom('delivery_messages').selectAll().where('batch_id', '=', batch.id).orderBy('action_id').execute(),
   ]);
-  const receipts = await latestReceipts(db, users.map((u) => u.action_id));
+  const receipts = await latestReceipts(db, users.map((u) => ({ batchId: batch.id, actionId: u.action_id })));
   const status = userStatusOf(batch);
   return { attempts: attempts.map(toAttempt), users: users.map((u) => toUser(u, status, receipts.get(u.action_id))) };
 }

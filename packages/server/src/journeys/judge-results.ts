@@ -1,5 +1,5 @@
 import { judge, walk, receiptCodesOf, type InstanceState } from './advance.js';
-import { lastReceivedAt, latestReceipts, chunk } from '../receipts/store.js';
+import { lastJourneyReceivedAt, latestReceipts, chunk } from '../receipts/store.js';
 import type { JourneyStepRow } from '../store/schema.js';
 import { changeOf, stateOf, visitIdSource } from './advance-due.js';
 import type { JourneyGraph } from './graph.js';
@@ -64,7 +64,7 @@ export class Judgments {
     const nodes = await this.runningNodes(work);
 
     // Where each feed stands now; on a runner's first look, the sweeps stand in for everything before.
-    const [lastReceipt, lastBatch] = await Promise.all([lastReceivedAt(db), lastJourneyBatchFinishedAt(db)]);
+    const [lastReceipt, lastBatch] = await Promise.all([lastJourneyReceivedAt(db), lastJourneyBatchFinishedAt(db)]);
     if (!this.looked) {
       this.receiptsFrom = lastReceipt ?? 0;
       this.batchesFrom = lastBatch ?? 0;
@@ -156,7 +156,7 @@ export class Judgments {
     for (const [key, users] of byNode) {
       const running = nodes.get(key);
       if (!running) continue;
-      const receipts = running.codes.length === 0 ? new Map() : await latestReceipts(ctx.store.db, users.flatMap((u) => (u.last_action_id === null ? [] : [u.last_action_id])), running.codes);
+      const receipts = running.codes.length === 0 ? new Map() : await latestReceipts(ctx.store.db, users.flatMap((u) => (u.last_action_id === null || u.last_batch_id === null ? [] : [{ batchId: u.last_batch_id, actionId: u.last_action_id }])), running.codes);
       for (const user of users) {
         const receiptStatus = (user.last_action_id !== null && receipts.get(user.last_action_id)?.status) || null;
         const exit = judge(running.node, { batchStatus: user.batch_status, receiptStatus, dueAt: user.due_at ?? now, now });

@@ -52,8 +52,9 @@ function normalise(rows: Record<string, unknown>[]): JudgeRow[] {
 
 /**
  * Users waiting for a receipt among those received in [from, to] (`toInclusive`) or [from, to),
- * whose status is one of `codes` (every code some running judgment waits for). Through the
- * `received_at` index, then one partial-index probe per receipt: users already judged drop out there.
+ * whose status is one of `codes` (every code some running judgment waits for). Through the partial
+ * index of journey receipts by arrival, then one partial-index probe per receipt: users already
+ * judged drop out there.
  */
 export async function usersOfReceipts(db: Kysely<Database>, window: { from: number; to: number; toInclusive: boolean }, codes: readonly string[]): Promise<JudgeRow[]> {
   if (codes.length === 0) return [];
@@ -63,6 +64,7 @@ export async function usersOfReceipts(db: Kysely<Database>, window: { from: numb
     .crossJoin('journey_instances as i')
     .leftJoin('delivery_batches as b', 'b.id', 'i.last_batch_id')
     .select(COLUMNS)
+    .where('r.for_journey', '=', 1)
     .where('r.received_at', '>=', window.from)
     .where('r.received_at', window.toInclusive ? '<=' : '<', window.to)
     .where('r.status', 'in', [...codes])
@@ -157,7 +159,7 @@ export async function decidableUsersOfNode(
       if (node.codes.length === 0) decidable.push(eb('b.status', '=', 'succeeded'));
       else {
         decidable.push(
-          eb.exists(eb.selectFrom('receipts as r').select(sql.lit(1).as('one')).whereRef('r.action_id', '=', 'i.last_action_id').where('r.status', 'in', [...node.codes])),
+          eb.exists(eb.selectFrom('receipts as r').select(sql.lit(1).as('one')).whereRef('r.batch_id', '=', 'i.last_batch_id').whereRef('r.action_id', '=', 'i.last_action_id').where('r.status', 'in', [...node.codes])),
         );
       }
       return eb.or(decidable);

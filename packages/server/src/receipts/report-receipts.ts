@@ -37,14 +37,13 @@ function receiptRows(accepted: readonly AcceptedReceipt[]): NewReceipt[] {
     if (seen.has(key)) continue;
     seen.add(key);
     rows.push({
+      batch_id: message.batchId,
       action_id: message.actionId,
       msg_id: receipt.msg_id,
-      webhook_id: message.webhookId,
-      batch_id: message.batchId,
-      customer_id: message.customerId,
       status: receipt.status,
       send_time: receipt.send_time,
       position: rows.length,
+      for_journey: message.fromJourney ? 1 : null,
     });
   }
   return rows;

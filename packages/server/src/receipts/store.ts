@@ -126,13 +126,13 @@ export async function purgeExpiredNonces(db: Kysely<Database>, now: number, limi
 /** A receipt row before it is stored (the time of receipt is one value for the whole report). */
 export type NewReceipt = Omit<ReceiptRow, 'received_at'>;
 
-const RECEIPT_COLUMNS = ['action_id', 'msg_id', 'webhook_id', 'batch_id', 'customer_id', 'status', 'send_time', 'position'] as const;
+const RECEIPT_COLUMNS = ['batch_id', 'action_id', 'msg_id', 'status', 'send_time', 'position', 'for_journey'] as const;
 
-/** The key of a receipt: its message and the integrator's msg_id. */
+/** The key of a receipt: its message and the integrator's msg_id (a message belongs to one batch). */
 export const receiptKey = (actionId: string, msgId: string): string => `${actionId}\u0000${msgId}`;
 
 /**
- * Inserts receipts (all received at `receivedAt`), skipping any (action_id, msg_id) already stored;
+ * Inserts receipts (all received at `receivedAt`), skipping any (batch_id, action_id, msg_id) already stored;
  * returns how many rows were inserted. PostgreSQL: one statement, one array per column (unnest).
  * SQLite: multi-row VALUES of 100 bound rows; measured about 40% cheaper per receipt than one JSON
  * parameter through json_each (whose `value ->> i` re-reads each row's JSON for every column) with
@@ -142,16 +142,16 @@ export async function insertReceipts(db: Kysely<Database>, dialect: Dialect, row
   if (rows.length === 0) return 0;
   if (dialect === 'sqlite') return insertReceiptsSqlite(db, rows, receivedAt);
   // One lock order for every report, so concurrent reports rarely deadlock on PostgreSQL.
-  const ordered = [...rows].sort((a, b) => compare(a.action_id, b.action_id) || compare(a.msg_id, b.msg_id));
-  const columns = sql.join(RECEIPT_COLUMNS.map((c) => (c === 'position' ? sql`${ordered.map((r) => r[c])}::integer[]` : sql`${ordered.map((r) => r[c])}::text[]`)));
+  const ordered = [...rows].sort((a, b) => compare(a.batch_id, b.batch_id) || compare(a.action_id, b.action_id) || compare(a.msg_id, b.msg_id));
+  const columns = sql.join(RECEIPT_COLUMNS.map((c) => sql`${ordered.map((r) => r[c])}::${sql.raw(c === 'position' || c === 'for_journey' ? 'integer' : 'text')}[]`));
   const result = await sql`
     insert into receipts (${sql.join(RECEIPT_COLUMNS.map((c) => sql.ref(c)))}, received_at)
     select u.*, ${receivedAt}::bigint from unnest(${columns}) as u
-    on conflict (action_id, msg_id) do nothing`.execute(db);
+    on conflict (batch_id, action_id, msg_id) do nothing`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }
 
-/** Rows per SQLite insert statement (9 bound values each). */
+/** Rows per SQLite insert statement (8 bound values each). */
 const SQLITE_RECEIPT_ROWS = 100;
 const sqliteReceiptInserts = new Map<number, string>();
 
@@ -162,7 +162,7 @@ async function insertReceiptsSqlite(db: Kysely<Database>, rows: readonly NewRece
     const params: unknown[] = [];
     for (let i = start; i < end; i++) {
       const r = rows[i]!;
-      params.push(r.action_id, r.msg_id, r.webhook_id, r.batch_id, r.customer_id, r.status, r.send_time, r.position, receivedAt);
+      params.push(r.batch_id, r.action_id, r.msg_id, r.status, r.send_time, r.position, r.for_journey, receivedAt);
     }
     const result = await db.executeQuery(CompiledQuery.raw(sqliteReceiptInsert(end - start), params));
     inserted += Number(result.numAffectedRows ?? 0);
@@ -174,7 +174,7 @@ function sqliteReceiptInsert(rows: number): string {
   let text = sqliteReceiptInserts.get(rows);
   if (text === undefined) {
     const head = `insert into receipts (${RECEIPT_COLUMNS.join(', ')}, received_at) values `;
-    text = `${head}${new Array<string>(rows).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} on conflict (action_id, msg_id) do nothing`;
+    text = `${head}${new Array<string>(rows).fill('(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} on conflict (batch_id, action_id, msg_id) do nothing`;
     sqliteReceiptInserts.set(rows, text);
   }
   return text;
@@ -186,16 +186,27 @@ export interface LatestReceipt {
   receivedAt: number;
 }
 
+/** A sent message as receipts are keyed: its batch and its action id. */
+export interface MessageKey {
+  batchId: string;
+  actionId: string;
+}
+
 /**
- * The latest receipt of each message among `actionIds` that has one (newest received_at, then last
+ * The latest receipt of each message among `messages` that has one (newest received_at, then last
  * in its report), by action id; with `codes`, the latest among receipts of those status codes only.
  * Derived on read, so accepting a receipt never rewrites its message.
  */
-export async function latestReceipts(db: Kysely<Database>, actionIds: readonly string[], codes?: readonly string[]): Promise<Map<string, LatestReceipt>> {
+export async function latestReceipts(db: Kysely<Database>, messages: readonly MessageKey[], codes?: readonly string[]): Promise<Map<string, LatestReceipt>> {
   const latest = new Map<string, LatestReceipt & { position: number }>();
   if (codes?.length === 0) return new Map();
-  for (const part of chunk(actionIds, IN_CHUNK)) {
-    let query = db.selectFrom('receipts').select(['action_id', 'status', 'received_at', 'position']).where('action_id', 'in', part);
+  for (const part of chunk(messages, IN_CHUNK)) {
+    // Both lists narrow the key (batch_id, action_id, ...); an action belongs to one batch, so no other message's receipt matches.
+    let query = db
+      .selectFrom('receipts')
+      .select(['action_id', 'status', 'received_at', 'position'])
+      .where('batch_id', 'in', [...new Set(part.map((m) => m.batchId))])
+      .where('action_id', 'in', part.map((m) => m.actionId));
     if (codes) query = query.where('status', 'in', [...codes]);
     const rows = await query.execute();
     for (const r of rows) {
@@ -207,9 +218,9 @@ export async function latestReceipts(db: Kysely<Database>, actionIds: readonly s
   return new Map([...latest].map(([id, { status, receivedAt }]) => [id, { status, receivedAt }]));
 }
 
-/** The newest `received_at` of any stored receipt (an index's last entry), or null when there is none: journeys read receipts up to it. */
-export async function lastReceivedAt(db: Kysely<Database>): Promise<number | null> {
-  const row = await db.selectFrom('receipts').select((eb) => eb.fn.max('received_at').as('at')).executeTakeFirst();
+/** The newest `received_at` of any stored receipt of a journey's message (a partial index's last entry), or null: journeys read receipts up to it. */
+export async function lastJourneyReceivedAt(db: Kysely<Database>): Promise<number | null> {
+  const row = await db.selectFrom('receipts').select((eb) => eb.fn.max('received_at').as('at')).where('for_journey', '=', 1).executeTakeFirst();
   return row?.at == null ? null : Number(row.at);
 }
 
@@ -246,7 +257,10 @@ export function receiptsPerBatch(db: Kysely<Database>) {
 export async function countReceiptsByStatus(store: Store, filter: ReceiptCountFilter): Promise<StatusCount[]> {
   if (filter.batchIds !== undefined && filter.batchIds.length === 0) return [];
   let perBatch = receiptsPerBatch(store.db);
-  if (filter.webhookId !== undefined) perBatch = perBatch.where('r.webhook_id', '=', filter.webhookId);
+  if (filter.webhookId !== undefined) {
+    const webhookId = filter.webhookId;
+    perBatch = perBatch.where('r.batch_id', 'in', (eb) => eb.selectFrom('delivery_batches').select('id').where('webhook_id', '=', webhookId));
+  }
   if (filter.batchIds !== undefined) {
     const ids = filter.batchIds;
     perBatch = perBatch.where((eb) => eb.or(chunk(ids, IN_CHUNK).map((part) => eb('r.batch_id', 'in', part))));
@@ -278,11 +292,12 @@ export interface MessageReceipt {
 /** The receipts reported for one message (callback_params.actionId), oldest first. */
 export async function listMessageReceipts(store: Store, actionId: string): Promise<MessageReceipt[]> {
   const rows = await store.db
-    .selectFrom('receipts')
-    .select(['msg_id', 'status', 'customer_id', 'send_time', 'received_at'])
-    .where('action_id', '=', actionId)
-    .orderBy('received_at')
-    .orderBy('position')
+    .selectFrom('delivery_messages as m')
+    .innerJoin('receipts as r', (join) => join.onRef('r.batch_id', '=', 'm.batch_id').onRef('r.action_id', '=', 'm.action_id'))
+    .select(['r.msg_id', 'r.status', 'm.customer_id', 'r.send_time', 'r.received_at'])
+    .where('m.action_id', '=', actionId)
+    .orderBy('r.received_at')
+    .orderBy('r.position')
     .execute();
-  return rows.map((r) => ({ msgId: r.msg_id, status: r.status, customerId: r.customer_id, sendTime: r.send_time, receivedAt: r.received_at }));
+  return rows.map((r) => ({ msgId: r.msg_id, status: r.status, customerId: r.customer_id, sendTime: r.send_time, receivedAt: Number(r.received_at) }));
 }

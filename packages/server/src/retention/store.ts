@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { firstIdAt } from '../shared/ids.js';
 import type { Database } from '../store/schema.js';
 
 /**
@@ -42,10 +43,16 @@ export async function purgeTestSends(db: Kysely<Database>, before: number, limit
   return Number(result.numDeletedRows);
 }
 
-/** Deletes at most `limit` receipts received before `before`. */
+/**
+ * Deletes at most `limit` receipts received before `before`. Receipts are keyed by batch, and a
+ * receipt comes after its batch was made, so only batches made before `before` (their ids are
+ * time-ordered) can hold one: the walk is that key range, oldest batch first, never the whole table.
+ */
 export async function purgeReceipts(db: Kysely<Database>, before: number, limit: number): Promise<number> {
   const { numAffectedRows } = await sql`
-    delete from receipts where (action_id, msg_id) in (
-      select action_id, msg_id from receipts where received_at < ${before} order by received_at limit ${limit})`.execute(db);
+    delete from receipts where (batch_id, action_id, msg_id) in (
+      select batch_id, action_id, msg_id from receipts
+      where batch_id < ${firstIdAt('bat', before)} and received_at < ${before}
+      order by batch_id, action_id, msg_id limit ${limit})`.execute(db);
   return Number(numAffectedRows ?? 0);
 }

@@ -31,3 +31,8 @@ export function newIds(prefix: string, count: number, nowMs = Date.now()): strin
 export function newId(prefix: string, nowMs = Date.now()): string {
   return newIds(prefix, 1, nowMs)[0]!;
 }
+
+/** The lowest identifier of `prefix` made at `ms`: every one made earlier sorts below it. */
+export function firstIdAt(prefix: string, ms: number): string {
+  return `${prefix}_${timePart(ms)}`;
+}

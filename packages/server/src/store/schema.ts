@@ -293,16 +293,16 @@ export interface TestSendRow {
 /** One accepted receipt. `msg_id` is unique per webhook: a repeat is acknowledged, not stored again. */
 /** An accepted receipt; (action_id, msg_id) is its key. The latest of a message has the newest received_at, then the highest position. */
 export interface ReceiptRow {
+  batch_id: string;
   action_id: string;
   msg_id: string;
-  webhook_id: string;
-  batch_id: string;
-  customer_id: string;
   status: string;
   send_time: string;
   received_at: number;
   /** Its index in the report it came in. */
   position: number;
+  /** 1 when a journey sent the message (journeys read these receipts by arrival), else null. */
+  for_journey: number | null;
 }
 
 /** A nonce seen on the receipts endpoint, refused again until it expires with the timestamp window. */

@@ -45,10 +45,10 @@ const BATCH_GROUP = 50;
 function latestReceiptIs(status: string) {
   return sql<boolean>`exists (
     select 1 from receipts r
-    where r.action_id = m.action_id and r.status = ${status}
+    where r.batch_id = m.batch_id and r.action_id = m.action_id and r.status = ${status}
       and not exists (
         select 1 from receipts r2
-        where r2.action_id = r.action_id
+        where r2.batch_id = r.batch_id and r2.action_id = r.action_id
           and (r2.received_at > r.received_at or (r2.received_at = r.received_at and r2.position > r.position))))`;
 }
 
@@ -56,7 +56,7 @@ function receiptConditions(filter: RecipientFilter): RawBuilder<boolean>[] {
   const conditions: RawBuilder<boolean>[] = [];
   if (filter.receiptStatus !== undefined) conditions.push(latestReceiptIs(filter.receiptStatus));
   if (filter.hasReceipt !== undefined) {
-    const any = sql<boolean>`exists (select 1 from receipts r where r.action_id = m.action_id)`;
+    const any = sql<boolean>`exists (select 1 from receipts r where r.batch_id = m.batch_id and r.action_id = m.action_id)`;
     conditions.push(filter.hasReceipt ? any : sql<boolean>`not ${any}`);
   }
   return conditions;

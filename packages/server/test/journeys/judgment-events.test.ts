@@ -77,7 +77,7 @@ describeEachDialect('Journeys: judgment driven by what changed', (dialect) => {
   });
 
   it('still judges a receipt that commits after the runner looked past its time, one settle window later', async () => {
-    const { journeyId, webhookId } = await sentJourney('lc', 2);
+    const { journeyId } = await sentJourney('lc', 2);
     const runner = journeyRunner(t());
     await runner.runOnce();
     await dispatcher(t()).runOnce();
@@ -90,8 +90,8 @@ describeEachDialect('Journeys: judgment driven by what changed', (dialect) => {
     await t().ctx.store.db
       .insertInto('receipts')
       .values({
-        action_id: late.last_action_id!, msg_id: 'late-commit', webhook_id: webhookId, batch_id: late.last_batch_id!, customer_id: late.customer_id,
-        status: '200', send_time: '0', received_at: t().clock.now() - 2000, position: 0,
+        batch_id: late.last_batch_id!, action_id: late.last_action_id!, msg_id: 'late-commit',
+        status: '200', send_time: '0', received_at: t().clock.now() - 2000, position: 0, for_journey: 1,
       })
       .execute();
     expect((await runner.runOnce()).judged).toBe(0);

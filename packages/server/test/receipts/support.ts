@@ -126,11 +126,20 @@ export async function receiptState(t: TestApp): Promise<{ receipts: unknown[]; m
 
 /** Each message's latest receipt status (null without one), in the order given. */
 export async function latestStatusesOf(t: TestApp, actionIds: readonly string[]): Promise<(string | null)[]> {
-  const latest = await latestReceipts(t.ctx.store.db, actionIds);
+  const messages = actionIds.length === 0 ? [] : await t.ctx.store.db.selectFrom('delivery_messages').select(['batch_id', 'action_id']).where('action_id', 'in', [...actionIds]).execute();
+  const latest = await latestReceipts(t.ctx.store.db, messages.map((m) => ({ batchId: m.batch_id, actionId: m.action_id })));
   return actionIds.map((id) => latest.get(id)?.status ?? null);
 }
 
-/** Stored receipts of one webhook. */
+/** Stored receipts of one webhook, with their message's customer. */
 export async function receiptsOf(t: TestApp, webhookId: string) {
-  return t.ctx.store.db.selectFrom('receipts').selectAll().where('webhook_id', '=', webhookId).orderBy('received_at').orderBy('position').execute();
+  return t.ctx.store.db
+    .selectFrom('receipts as r')
+    .innerJoin('delivery_messages as m', (join) => join.onRef('m.batch_id', '=', 'r.batch_id').onRef('m.action_id', '=', 'r.action_id'))
+    .selectAll('r')
+    .select('m.customer_id')
+    .where('m.webhook_id', '=', webhookId)
+    .orderBy('r.received_at')
+    .orderBy('r.position')
+    .execute();
 }

@@ -14,7 +14,18 @@ async function age(t: TestApp, batchId: string, actionId: string, status: string
   const db = t.ctx.store.db;
   await db.updateTable('delivery_batches').set({ status, finished_at: status === 'pending' ? null : at, updated_at: at }).where('id', '=', batchId).execute();
   await db.insertInto('delivery_attempts').values({ batch_id: batchId, attempt: 1, started_at: at, latency_ms: 5, success: 1, retryable: 0, http_status: 200, code: 'OK', message: '', error: null }).execute();
-  await db.insertInto('receipts').values({ action_id: actionId, msg_id: `m-${actionId}`, webhook_id: 'x', batch_id: batchId, customer_id: 'c', status: '200', send_time: '1', received_at: at, position: 0 }).execute();
+  await db.insertInto('receipts').values({ batch_id: batchId, action_id: actionId, msg_id: `m-${actionId}`, status: '200', send_time: '1', received_at: at, position: 0, for_journey: null }).execute();
+}
+
+/** Enqueues batches as if made at `at` (their ids carry that time), then puts the clock back. */
+async function enqueueMadeAt(t: TestApp, webhookId: string, sizes: number[], at: number) {
+  const now = t.clock.now();
+  t.clock.set(at);
+  try {
+    return await enqueue(t, webhookId, sizes);
+  } finally {
+    t.clock.set(now);
+  }
 }
 
 async function testSend(t: TestApp, webhookId: string, id: string, at: number): Promise<void> {
@@ -34,7 +45,7 @@ describeEachDialect('retention sweep', (dialect) => {
   it('purges old payloads, attempts, test sends and receipts, and keeps batches, users and everything recent', async () => {
     const now = t().clock.now();
     const webhookId = await createWebhook(t(), 'http://127.0.0.1:9/hook');
-    const [old, recent, oldPending, oldFailed] = await enqueue(t(), webhookId, [2, 2, 2, 2]);
+    const [old, recent, oldPending, oldFailed] = await enqueueMadeAt(t(), webhookId, [2, 2, 2, 2], now - 100 * DAY);
     await age(t(), old!.batchId, old!.actionIds[0]!, 'succeeded', now - 100 * DAY);
     await age(t(), recent!.batchId, recent!.actionIds[0]!, 'succeeded', now - 1 * DAY);
     await age(t(), oldPending!.batchId, oldPending!.actionIds[0]!, 'pending', now - 8 * DAY);
@@ -64,7 +75,7 @@ describeEachDialect('retention sweep', (dialect) => {
   it('deletes at most limit x rounds per kind and sweep, and drains the rest later', async () => {
     const now = t().clock.now();
     const webhookId = await createWebhook(t(), 'http://127.0.0.1:9/hook');
-    const batches = await enqueue(t(), webhookId, [1, 1, 1, 1, 1]);
+    const batches = await enqueueMadeAt(t(), webhookId, [1, 1, 1, 1, 1], now - 200 * DAY);
     for (const b of batches) await age(t(), b.batchId, b.actionIds[0]!, 'succeeded', now - 200 * DAY);
     const bounds = { limit: 2, rounds: 2 };
     expect(await sweepRetention(t().ctx.store, RETENTION, now, bounds)).toEqual({ payloads: 4, attempts: 4, testSends: 0, receipts: 4 });
@@ -74,7 +85,7 @@ describeEachDialect('retention sweep', (dialect) => {
   it('keeps everything of a kind set to off', async () => {
     const now = t().clock.now();
     const webhookId = await createWebhook(t(), 'http://127.0.0.1:9/hook');
-    const [b] = await enqueue(t(), webhookId, [1]);
+    const [b] = await enqueueMadeAt(t(), webhookId, [1], now - 400 * DAY);
     await age(t(), b!.batchId, b!.actionIds[0]!, 'succeeded', now - 400 * DAY);
     const off = { ...RETENTION, payloadsMs: null, receiptsMs: null };
     expect(await sweepRetention(t().ctx.store, off, now)).toEqual({ payloads: 0, attempts: 1, testSends: 0, receipts: 0 });

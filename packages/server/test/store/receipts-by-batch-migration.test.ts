@@ -1,0 +1,62 @@
+import { sql } from 'kysely';
+import { expect, it } from 'vitest';
+import { bootstrap, DEFAULT_WORKSPACE_ID } from '../../src/access/bootstrap.js';
+import { purgeReceipts } from '../../src/retention/store.js';
+import { latestReceipts, lastJourneyReceivedAt } from '../../src/receipts/store.js';
+import { manualClock } from '../../src/shared/clock.js';
+import { migrateToLatest, migrateUpTo } from '../../src/store/migrate.js';
+import { createTestStore, describeEachDialect } from '../support/dialects.js';
+
+const T0 = 1_764_550_800_000;
+const DAY = 86_400_000;
+// Ids as the engine makes them: time-ordered, so the retention sweep can bound its walk by them.
+const TASK_BATCH = 'bat_01kbaaaaaa0000000000000000';
+const JOURNEY_BATCH = 'bat_01kbaaaaab0000000000000000';
+
+describeEachDialect('migration 0014 (receipts keyed by batch)', (dialect) => {
+  it('moves every receipt with its order, marks journey ones, and keys them by (batch, action, msg)', async () => {
+    const { store, dispose } = await createTestStore(dialect, { migrate: false });
+    try {
+      await migrateUpTo(store, '0013-journey-node-counts');
+      await bootstrap(store, manualClock(T0), undefined);
+      const run = (query: ReturnType<typeof sql>) => query.execute(store.db);
+      await run(sql`insert into webhooks (id, workspace_id, name, url, auth_method, key_sealed, id_types, pass_environment, receipt_enabled, receipt_retention_hours, enabled, version, created_at, updated_at)
+        values ('wh_1', ${DEFAULT_WORKSPACE_ID}, 'W', 'http://127.0.0.1:9/hook', 'none', null, '["OPEN_ID"]', 0, 1, 72, 1, 1, ${T0}, ${T0})`);
+      await run(sql`insert into delivery_batches (id, workspace_id, webhook_id, run_kind, task_id, journey_id, node_id, user_count, status, attempts, max_attempts, next_attempt_at, created_at, updated_at, finished_at)
+        values (${TASK_BATCH}, ${DEFAULT_WORKSPACE_ID}, 'wh_1', 'task', 'task_1', null, null, 1, 'succeeded', 1, 9, ${T0}, ${T0}, ${T0}, ${T0 + 5}),
+               (${JOURNEY_BATCH}, ${DEFAULT_WORKSPACE_ID}, 'wh_1', 'journey', null, 'jrn_1', 'send', 1, 'succeeded', 1, 9, ${T0}, ${T0}, ${T0}, ${T0 + 5})`);
+      await run(sql`insert into delivery_messages (action_id, batch_id, webhook_id, customer_id, target_type, target_id)
+        values ('act_1', ${TASK_BATCH}, 'wh_1', 'c1', 'OPEN_ID', 'o1'), ('act_2', ${JOURNEY_BATCH}, 'wh_1', 'c2', 'OPEN_ID', 'o2')`);
+      // Two receipts of act_1 in one report (200, then FAIL last), an earlier one of act_1, one of act_2 (a journey's).
+      await run(sql`insert into receipts (action_id, msg_id, webhook_id, batch_id, customer_id, status, send_time, received_at, position)
+        values ('act_1', 'm-early', 'wh_1', ${TASK_BATCH}, 'c1', '500', '1', ${T0 + 10}, 0),
+               ('act_1', 'm-b', 'wh_1', ${TASK_BATCH}, 'c1', '200', '2', ${T0 + 20}, 0),
+               ('act_1', 'm-a', 'wh_1', ${TASK_BATCH}, 'c1', 'FAIL', '3', ${T0 + 20}, 1),
+               ('act_2', 'm-j', 'wh_1', ${JOURNEY_BATCH}, 'c2', '200', '4', ${T0 + 15}, 0)`);
+
+      expect(await migrateToLatest(store)).toContain('0014-receipts-by-batch');
+
+      const rows = await store.db.selectFrom('receipts').selectAll().orderBy('received_at').orderBy('position').execute();
+      expect(rows.map((r) => [r.batch_id, r.action_id, r.msg_id, r.status, r.send_time, Number(r.received_at), r.position, r.for_journey])).toEqual([
+        [TASK_BATCH, 'act_1', 'm-early', '500', '1', T0 + 10, 0, null],
+        [JOURNEY_BATCH, 'act_2', 'm-j', '200', '4', T0 + 15, 0, 1],
+        [TASK_BATCH, 'act_1', 'm-b', '200', '2', T0 + 20, 0, null],
+        [TASK_BATCH, 'act_1', 'm-a', 'FAIL', '3', T0 + 20, 1, null],
+      ]);
+      expect(await latestReceipts(store.db, [{ batchId: TASK_BATCH, actionId: 'act_1' }, { batchId: JOURNEY_BATCH, actionId: 'act_2' }])).toEqual(
+        new Map([['act_1', { status: 'FAIL', receivedAt: T0 + 20 }], ['act_2', { status: '200', receivedAt: T0 + 15 }]]),
+      );
+      // Journeys read only their own receipts by arrival.
+      expect(await lastJourneyReceivedAt(store.db)).toBe(T0 + 15);
+      // The new key refuses a repeat of (batch, action, msg).
+      await expect(sql`insert into receipts (batch_id, action_id, msg_id, status, send_time, received_at, position)
+        values (${TASK_BATCH}, 'act_1', 'm-a', '200', '5', ${T0 + 30}, 0)`.execute(store.db)).rejects.toThrow();
+      // Retention walks the key: everything received before the cut goes, the batch's id bounding the walk.
+      expect(await purgeReceipts(store.db, T0 + 17, 10)).toBe(2);
+      expect(await purgeReceipts(store.db, T0 + 100 * DAY, 10)).toBe(2);
+      expect(await store.db.selectFrom('receipts').selectAll().execute()).toEqual([]);
+    } finally {
+      await dispose();
+    }
+  });
+});
