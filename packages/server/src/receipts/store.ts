@@ -66,38 +66,66 @@ export interface DeliveredMessage {
   fromJourney: boolean;
 }
 
+/** A message a receipt names: its action id and the batch the receipt says it was sent in. */
+export interface ClaimedMessage {
+  actionId: string;
+  batchId: string;
+}
+
 /**
- * The messages among `actionIds` that exist, by action id: one statement for the messages whatever
- * their number (the ids travel as one parameter: a JSON array on SQLite, a text[] on PostgreSQL),
- * then one for their batches. A report's receipts share a few batches, so looking each batch up once
- * instead of joining it to every message saved two B-tree descents per receipt.
+ * Receipts a batch must be named by before its messages are read whole (one range of its index)
+ * instead of one lookup per action id: a whole batch is at most 100 rows, read about 1.5x cheaper
+ * per row than looked up one by one (measured with better-sqlite3 alone).
  */
-export async function loadDeliveredMessages(db: Kysely<Database>, dialect: Dialect, actionIds: readonly string[]): Promise<Map<string, DeliveredMessage>> {
+const WHOLE_BATCH_MIN = 20;
+
+/**
+ * The messages among `claimed` that exist, by action id, whichever batch they are really in. Batches
+ * named by many receipts are read whole; the other action ids, and any not found in the batch their
+ * receipt named, are looked up by id: one statement each whatever their number (the ids travel as
+ * one parameter: a JSON array on SQLite, a text[] on PostgreSQL). Then their batches, once each.
+ */
+export async function loadDeliveredMessages(db: Kysely<Database>, dialect: Dialect, claimed: readonly ClaimedMessage[]): Promise<Map<string, DeliveredMessage>> {
   const found = new Map<string, DeliveredMessage>();
-  if (actionIds.length === 0) return found;
-  const matches =
-    dialect === 'postgres'
-      ? sql`action_id = any(${[...actionIds]}::text[])`
-      : sql`action_id in (select value from json_each(${JSON.stringify(actionIds)}))`;
-  const { rows } = await sql<{ action_id: string; batch_id: string; webhook_id: string; customer_id: string }>`
-    select action_id, batch_id, webhook_id, customer_id from delivery_messages where ${matches}`.execute(db);
+  if (claimed.length === 0) return found;
+  const perBatch = new Map<string, number>();
+  for (const c of claimed) perBatch.set(c.batchId, (perBatch.get(c.batchId) ?? 0) + 1);
+  const whole = [...perBatch].filter(([, n]) => n >= WHOLE_BATCH_MIN).map(([id]) => id);
+  const wanted = new Set(claimed.map((c) => c.actionId));
+  const rows: MessageRow[] = [];
+  for (const r of await readMessages(db, dialect, 'batch_id', whole)) if (wanted.has(r.action_id)) rows.push(r);
+  const seen = new Set(rows.map((r) => r.action_id));
+  rows.push(...(await readMessages(db, dialect, 'action_id', [...wanted].filter((id) => !seen.has(id)))));
   if (rows.length === 0) return found;
-  const batches = new Map<string, { sentAt: number; fromJourney: boolean }>();
+  const batches = new Map<string, { webhookId: string; sentAt: number; fromJourney: boolean }>();
   for (const part of chunk([...new Set(rows.map((r) => r.batch_id))], IN_CHUNK)) {
-    const batchRows = await db.selectFrom('delivery_batches').select(['id', 'status', 'finished_at', 'created_at', 'journey_id']).where('id', 'in', part).execute();
+    const batchRows = await db.selectFrom('delivery_batches').select(['id', 'webhook_id', 'status', 'finished_at', 'created_at', 'journey_id']).where('id', 'in', part).execute();
     for (const b of batchRows) {
       // A user is sent when its batch succeeds (finished_at); until then the batch's creation stands in.
       const sentAt = b.status === 'succeeded' && b.finished_at !== null ? b.finished_at : b.created_at;
-      batches.set(b.id, { sentAt: Number(sentAt), fromJourney: b.journey_id !== null });
+      batches.set(b.id, { webhookId: b.webhook_id, sentAt: Number(sentAt), fromJourney: b.journey_id !== null });
     }
   }
   for (const r of rows) {
     const batch = batches.get(r.batch_id);
     // Messages are deleted with their batch (a cascade): a message without one cannot be read here.
     if (!batch) continue;
-    found.set(r.action_id, { actionId: r.action_id, batchId: r.batch_id, webhookId: r.webhook_id, customerId: r.customer_id, ...batch });
+    found.set(r.action_id, { actionId: r.action_id, batchId: r.batch_id, customerId: r.customer_id, ...batch });
   }
   return found;
+}
+
+type MessageRow = { action_id: string; batch_id: string; customer_id: string };
+
+/** The messages whose `column` is one of `values`, in one statement. */
+async function readMessages(db: Kysely<Database>, dialect: Dialect, column: 'action_id' | 'batch_id', values: readonly string[]): Promise<MessageRow[]> {
+  if (values.length === 0) return [];
+  const matches =
+    dialect === 'postgres'
+      ? sql`${sql.ref(column)} = any(${[...values]}::text[])`
+      : sql`${sql.ref(column)} in (select value from json_each(${JSON.stringify(values)}))`;
+  const { rows } = await sql<MessageRow>`select action_id, batch_id, customer_id from delivery_messages where ${matches}`.execute(db);
+  return rows;
 }
 
 /**
