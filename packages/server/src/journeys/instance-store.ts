@@ -41,14 +41,24 @@ const INSTANCE_COLUMNS: Column<JourneyInstanceRow>[] = [
   { name: 'exited_at', type: 'bigint' },
 ];
 
-/** Inserts new instances (one statement per 500), skipping any whose entry key or active customer is already in the journey; returns the ids inserted. */
+/**
+ * Inserts new instances (one statement per 500), skipping any whose entry key or active customer is
+ * already in the journey; returns the ids inserted. On SQLite without RETURNING (which buffers every
+ * row and hands each to JavaScript): when fewer rows went in than were given, the new ids, which
+ * nobody else has, are looked up.
+ */
 export async function insertInstances(db: Kysely<Database>, dialect: Dialect, rows: readonly JourneyInstanceRow[]): Promise<Set<string>> {
   const inserted = new Set<string>();
   for (const part of chunk(rows, INSERT_CHUNK)) {
     let returned: { id: string }[];
     if (dialect === 'sqlite') {
-      const text = sqliteText(`instances:${part.length}`, () => `insert into journey_instances (${names(INSTANCE_COLUMNS)}) values ${placeholders(INSTANCE_COLUMNS.length, part.length)} on conflict do nothing returning id`);
-      returned = (await db.executeQuery<{ id: string }>(CompiledQuery.raw(text, valuesOf(INSTANCE_COLUMNS, part)))).rows;
+      const text = sqliteText(`instances:${part.length}`, () => `insert into journey_instances (${names(INSTANCE_COLUMNS)}) values ${placeholders(INSTANCE_COLUMNS.length, part.length)} on conflict do nothing`);
+      const { numAffectedRows } = await db.executeQuery(CompiledQuery.raw(text, valuesOf(INSTANCE_COLUMNS, part)));
+      if (Number(numAffectedRows) === part.length) {
+        for (const r of part) inserted.add(r.id);
+        continue;
+      }
+      returned = await db.selectFrom('journey_instances').select('id').where('id', 'in', part.map((r) => r.id)).execute();
     } else {
       const list = sql.join(INSTANCE_COLUMNS.map((c) => sql.ref(c.name)));
       returned = (await sql<{ id: string }>`insert into journey_instances (${list}) select ${list} from ${unnestOf(INSTANCE_COLUMNS, part)} on conflict do nothing returning id`.execute(db)).rows;
@@ -171,14 +181,26 @@ export async function updateInstances(db: Kysely<Database>, dialect: Dialect, ch
     // The rows must be looked up by id from the VALUES: a usable index on the guard (phase) would make
     // SQLite's planner, which has no statistics, scan the waiting users instead. The unary plus hides it.
     const where = 'leaseOwner' in guard ? 'journey_instances.lease_owner = ?' : "+journey_instances.phase = 'judge'";
-    for (const part of chunk(changes, WRITE_CHUNK)) {
-      const text = sqliteText(`update:${'leaseOwner' in guard}:${part.length}`, () =>
-        `with v(${names(CHANGE_COLUMNS)}) as (values ${placeholders(CHANGE_COLUMNS.length, part.length)}) ` +
-        `update journey_instances set ${setList}, lease_owner = null, lease_expires_at = null from v where journey_instances.id = v.id and ${where} returning journey_instances.id`,
+    const text = (rows: number, returning: boolean) =>
+      sqliteText(`update:${'leaseOwner' in guard}:${rows}:${returning}`, () =>
+        `with v(${names(CHANGE_COLUMNS)}) as (values ${placeholders(CHANGE_COLUMNS.length, rows)}) ` +
+        `update journey_instances set ${setList}, lease_owner = null, lease_expires_at = null from v where journey_instances.id = v.id and ${where}` +
+        (returning ? ' returning journey_instances.id' : ''),
       );
+    for (const part of chunk(changes, WRITE_CHUNK)) {
       const params = valuesOf(CHANGE_COLUMNS, part);
       if ('leaseOwner' in guard) params.push(guard.leaseOwner);
-      for (const r of (await db.executeQuery<{ id: string }>(CompiledQuery.raw(text, params))).rows) written.add(r.id);
+      // Without RETURNING (which buffers every row and hands each to JavaScript) when every guard holds,
+      // as it nearly always does; otherwise undone and written again, learning which rows it was.
+      await sql`savepoint instance_update`.execute(db);
+      const { numAffectedRows } = await db.executeQuery(CompiledQuery.raw(text(part.length, false), params));
+      if (Number(numAffectedRows) === part.length) {
+        for (const c of part) written.add(c.id);
+      } else {
+        await sql`rollback to instance_update`.execute(db);
+        for (const r of (await db.executeQuery<{ id: string }>(CompiledQuery.raw(text(part.length, true), params))).rows) written.add(r.id);
+      }
+      await sql`release instance_update`.execute(db);
     }
     return written;
   }

@@ -1,0 +1,57 @@
+import { expect, it } from 'vitest';
+import { bootstrap, DEFAULT_WORKSPACE_ID } from '../../src/access/bootstrap.js';
+import { insertInstances, updateInstances, type InstanceChange } from '../../src/journeys/instance-store.js';
+import { newInstanceRow } from '../../src/journeys/new-instance.js';
+import { manualClock } from '../../src/shared/clock.js';
+import { describeEachDialect, useStore } from '../support/dialects.js';
+
+const T0 = 1_764_550_800_000;
+
+describeEachDialect('journey instance writes', (dialect) => {
+  const store = useStore(dialect);
+
+  async function journey(id: string): Promise<void> {
+    await bootstrap(store(), manualClock(T0), undefined);
+    await store().db.insertInto('journeys').values({
+      id, workspace_id: DEFAULT_WORKSPACE_ID, name: id, status: 'published', latest_version: 1, published_version: 1, entry_type: 'event', audience_id: null,
+      entry_at: null, reentry: 'never', audience_cursor: null, audience_done: 0, entry_lease_owner: null, entry_lease_expires_at: null, created_by: 'mem_admin',
+      version: 1, created_at: T0, updated_at: T0, published_at: T0, stopped_at: null,
+    }).execute();
+  }
+
+  const row = (journeyId: string, n: number, once = true) =>
+    newInstanceRow({ customerId: `c${n}`, ids: { OPEN_ID: `o${n}` }, attributes: {} }, { workspaceId: DEFAULT_WORKSPACE_ID, journeyId, version: 1, entryNodeId: 'judge', now: T0, id: `${journeyId}-i${n}`, visitId: `${journeyId}-v${n}`, once });
+
+  it('returns exactly the instances inserted when some are refused as repeats', async () => {
+    await journey('jrn_ins');
+    expect(await insertInstances(store().db, dialect, [row('jrn_ins', 1), row('jrn_ins', 2)])).toEqual(new Set(['jrn_ins-i1', 'jrn_ins-i2']));
+    // c1 entered once already (entry key); c3 is new.
+    const again = { ...row('jrn_ins', 1), id: 'jrn_ins-i1b', visit_id: 'jrn_ins-v1b' };
+    expect(await insertInstances(store().db, dialect, [again, row('jrn_ins', 3)])).toEqual(new Set(['jrn_ins-i3']));
+    const ids = await store().db.selectFrom('journey_instances').select('id').where('journey_id', '=', 'jrn_ins').orderBy('id').execute();
+    expect(ids.map((r) => r.id)).toEqual(['jrn_ins-i1', 'jrn_ins-i2', 'jrn_ins-i3']);
+  });
+
+  it('writes only the instances whose guard holds, and says which', async () => {
+    await journey('jrn_upd');
+    await insertInstances(store().db, dialect, [1, 2, 3].map((n) => ({ ...row('jrn_upd', n), phase: 'judge' })));
+    // i2 was judged meanwhile (by another runner): no longer waiting at the judgment.
+    await store().db.updateTable('journey_instances').set({ phase: 'leave' }).where('id', '=', 'jrn_upd-i2').execute();
+    const change = (n: number): InstanceChange => ({
+      id: `jrn_upd-i${n}`, status: 'exited', node_id: 'done', visit_id: `jrn_upd-w${n}`, node_entered_at: T0 + 5, phase: 'done', exit: null, due_at: null,
+      group_name: '', last_batch_id: null, last_action_id: null, steps: 1, exited_at: T0 + 5,
+    });
+    const written = await store().db.transaction().execute((trx) => updateInstances(trx, dialect, [1, 2, 3].map(change), { judging: true }));
+    expect(written).toEqual(new Set(['jrn_upd-i1', 'jrn_upd-i3']));
+    const rows = await store().db.selectFrom('journey_instances').select(['id', 'status', 'phase']).where('journey_id', '=', 'jrn_upd').orderBy('id').execute();
+    expect(rows).toEqual([
+      { id: 'jrn_upd-i1', status: 'exited', phase: 'done' },
+      { id: 'jrn_upd-i2', status: 'active', phase: 'leave' },
+      { id: 'jrn_upd-i3', status: 'exited', phase: 'done' },
+    ]);
+    // Every guard holding: all written.
+    await store().db.updateTable('journey_instances').set({ lease_owner: 'runner-a' }).where('journey_id', '=', 'jrn_upd').execute();
+    const leased = await updateInstances(store().db, dialect, [1, 2, 3].map((n) => ({ ...change(n), visit_id: `jrn_upd-x${n}` })), { leaseOwner: 'runner-a' });
+    expect(leased).toEqual(new Set(['jrn_upd-i1', 'jrn_upd-i2', 'jrn_upd-i3']));
+  });
+});
