@@ -8,5 +8,5 @@ import { deliveryHistory, findDelivery } from './store.js';
 export async function readDelivery(ctx: AppContext, principal: Principal, id: string): Promise<{ batch: DeliveryBatch; attempts: DeliveryAttempt[]; users: DeliveryUser[] }> {
   const batch = await findDelivery(ctx.store.db, principal.workspaceId, id);
   if (!batch) throw errors.notFound('Delivery', id);
-  return { batch, ...(await deliveryHistory(ctx.store.db, batch)) };
+  return { batch, ...(await deliveryHistory(ctx.store.db, ctx.store.dialect, batch)) };
 }

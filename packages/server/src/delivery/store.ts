@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Store } from '../store/database.js';
+import type { Dialect } from '../store/dialect.js';
 import type { Database, DeliveryAttemptRow, DeliveryBatchRow, DeliveryMessageRow } from '../store/schema.js';
 import { latestReceipts, type LatestReceipt } from '../receipts/store.js';
 import type { DeliveryRunKind } from './enqueue.js';
@@ -114,12 +115,12 @@ export async function findDelivery(db: Kysely<Database>, workspaceId: string, id
 }
 
 /** A batch's attempts in order and its users (in action id order) with their latest receipts. */
-export async function deliveryHistory(db: Kysely<Database>, batch: DeliveryBatch): Promise<{ attempts: DeliveryAttempt[]; users: DeliveryUser[] }> {
+export async function deliveryHistory(db: Kysely<Database>, dialect: Dialect, batch: DeliveryBatch): Promise<{ attempts: DeliveryAttempt[]; users: DeliveryUser[] }> {
   const [attempts, users] = await Promise.all([
     db.selectFrom('delivery_attempts').selectAll().where('batch_id', '=', batch.id).orderBy('attempt').execute(),
     db.selectFrom('delivery_messages').selectAll().where('batch_id', '=', batch.id).orderBy('action_id').execute(),
   ]);
-  const receipts = await latestReceipts(db, users.map((u) => ({ batchId: batch.id, actionId: u.action_id })));
+  const receipts = await latestReceipts(db, dialect, users.map((u) => ({ batchId: batch.id, actionId: u.action_id })));
   const status = userStatusOf(batch);
   return { attempts: attempts.map(toAttempt), users: users.map((u) => toUser(u, status, receipts.get(u.action_id))) };
 }

@@ -156,7 +156,7 @@ export class Judgments {
     for (const [key, users] of byNode) {
       const running = nodes.get(key);
       if (!running) continue;
-      const receipts = running.codes.length === 0 ? new Map() : await latestReceipts(ctx.store.db, users.flatMap((u) => (u.last_action_id === null || u.last_batch_id === null ? [] : [{ batchId: u.last_batch_id, actionId: u.last_action_id }])), running.codes);
+      const receipts = running.codes.length === 0 ? new Map() : await latestReceipts(ctx.store.db, ctx.store.dialect, users.flatMap((u) => (u.last_action_id === null || u.last_batch_id === null ? [] : [{ batchId: u.last_batch_id, actionId: u.last_action_id }])), running.codes);
       for (const user of users) {
         const receiptStatus = (user.last_action_id !== null && receipts.get(user.last_action_id)?.status) || null;
         const exit = judge(running.node, { batchStatus: user.batch_status, receiptStatus, dueAt: user.due_at ?? now, now });

@@ -5,7 +5,7 @@ import type { Database, JourneyInstanceRow } from '../store/schema.js';
  * The judgment's queries. Each finds users waiting at a judgment node (`phase = 'judge'`) of a
  * running journey from one kind of change: receipts that arrived, batches that finished, deadlines
  * that passed; or, for a sweep, all of one node's users whose result is known. The literal
- * `phase = 'judge'` lets SQLite use the partial indexes of migration 0012.
+ * `phase = 'judge'` lets SQLite use the partial index of migration 0012.
  */
 
 /** A user waiting at a judgment, with what the engine needs to judge and move them on. */
@@ -86,7 +86,8 @@ export async function lastJourneyBatchFinishedAt(db: Kysely<Database>): Promise<
 
 /**
  * Users whose batch finished in the window and decides them: failed or cancelled, or succeeded
- * when their node (one of `decidedBySuccess`) awaits no receipt.
+ * when their node (one of `decidedBySuccess`) awaits no receipt. Through the batch's messages, then
+ * the partial index of waiting users by their last message.
  */
 export async function usersOfFinishedBatches(
   db: Kysely<Database>,
@@ -95,6 +96,8 @@ export async function usersOfFinishedBatches(
 ): Promise<JudgeRow[]> {
   const query = db
     .selectFrom('delivery_batches as fb')
+    // Cross joins keep this order on SQLite: the batches, their messages, then each message's waiting user.
+    .crossJoin('delivery_messages as m')
     .crossJoin('journey_instances as i')
     .leftJoin('delivery_batches as b', 'b.id', 'i.last_batch_id')
     .select(COLUMNS)
@@ -102,6 +105,8 @@ export async function usersOfFinishedBatches(
     .where(sql<boolean>`fb.journey_id is not null`)
     .where('fb.finished_at', '>=', window.from)
     .where('fb.finished_at', window.toInclusive ? '<=' : '<', window.to)
+    .whereRef('m.batch_id', '=', 'fb.id')
+    .whereRef('i.last_action_id', '=', 'm.action_id')
     .whereRef('i.last_batch_id', '=', 'fb.id')
     .where(JUDGING)
     .where(running)

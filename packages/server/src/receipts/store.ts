@@ -225,23 +225,27 @@ export interface MessageKey {
  * in its report), by action id; with `codes`, the latest among receipts of those status codes only.
  * Derived on read, so accepting a receipt never rewrites its message.
  */
-export async function latestReceipts(db: Kysely<Database>, messages: readonly MessageKey[], codes?: readonly string[]): Promise<Map<string, LatestReceipt>> {
+export async function latestReceipts(db: Kysely<Database>, dialect: Dialect, messages: readonly MessageKey[], codes?: readonly string[]): Promise<Map<string, LatestReceipt>> {
   const latest = new Map<string, LatestReceipt & { position: number }>();
-  if (codes?.length === 0) return new Map();
-  for (const part of chunk(messages, IN_CHUNK)) {
-    // Both lists narrow the key (batch_id, action_id, ...); an action belongs to one batch, so no other message's receipt matches.
-    let query = db
-      .selectFrom('receipts')
-      .select(['action_id', 'status', 'received_at', 'position'])
-      .where('batch_id', 'in', [...new Set(part.map((m) => m.batchId))])
-      .where('action_id', 'in', part.map((m) => m.actionId));
-    if (codes) query = query.where('status', 'in', [...codes]);
-    const rows = await query.execute();
-    for (const r of rows) {
-      const seen = latest.get(r.action_id);
-      if (seen && (seen.receivedAt > r.received_at || (seen.receivedAt === r.received_at && seen.position > r.position))) continue;
-      latest.set(r.action_id, { status: r.status, receivedAt: Number(r.received_at), position: r.position });
-    }
+  if (codes?.length === 0 || messages.length === 0) return new Map();
+  // One key lookup per message, the keys travelling as one parameter (action ids by batch as JSON on SQLite, two
+  // text[] on PostgreSQL): `batch_id in (...) and action_id in (...)` would probe every batch with every action id.
+  let keys;
+  if (dialect === 'postgres') {
+    keys = sql`unnest(${messages.map((m) => m.batchId)}::text[], ${messages.map((m) => m.actionId)}::text[]) as k(batch_id, action_id) join receipts r on r.batch_id = k.batch_id and r.action_id = k.action_id`;
+  } else {
+    const byBatch = Object.create(null) as Record<string, string[]>;
+    for (const m of messages) (byBatch[m.batchId] ??= []).push(m.actionId);
+    keys = sql`json_each(${JSON.stringify(byBatch)}) as b cross join json_each(b.value) as a cross join receipts r on r.batch_id = b.key and r.action_id = a.value`;
+  }
+  const chosen = codes ? sql`where r.status in (${sql.join([...codes])})` : sql``;
+  const { rows } = await sql<{ action_id: string; status: string; received_at: number; position: number }>`
+    select r.action_id, r.status, r.received_at, r.position from ${keys} ${chosen}`.execute(db);
+  for (const r of rows) {
+    const receivedAt = Number(r.received_at);
+    const seen = latest.get(r.action_id);
+    if (seen && (seen.receivedAt > receivedAt || (seen.receivedAt === receivedAt && seen.position > r.position))) continue;
+    latest.set(r.action_id, { status: r.status, receivedAt, position: r.position });
   }
   return new Map([...latest].map(([id, { status, receivedAt }]) => [id, { status, receivedAt }]));
 }

@@ -14,6 +14,7 @@ import * as sharedRateLimits from './migrations/0011-shared-rate-limits.js';
 import * as journeyJudgmentEvents from './migrations/0012-journey-judgment-events.js';
 import * as journeyNodeCounts from './migrations/0013-journey-node-counts.js';
 import * as receiptsByBatch from './migrations/0014-receipts-by-batch.js';
+import * as journeyInstanceIndexes from './migrations/0015-journey-instance-indexes.js';
 import type { Store } from './database.js';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0012-journey-judgment-events': journeyJudgmentEvents,
   '0013-journey-node-counts': journeyNodeCounts,
   '0014-receipts-by-batch': receiptsByBatch,
+  '0015-journey-instance-indexes': journeyInstanceIndexes,
 };
 
 // Kysely cannot tell the dialect inside a migration, so each one is handed it.

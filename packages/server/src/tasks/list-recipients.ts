@@ -42,7 +42,7 @@ export function describeError(batchStatus: string, lastError: string | null): st
 
 /** Turns rows into recipients, with their latest receipts and the receipt statuses' meanings. */
 async function toRecipients(ctx: AppContext, rows: readonly RecipientRow[], statusValues: ReadonlyMap<string, string>): Promise<TaskRecipient[]> {
-  const receipts = await latestReceipts(ctx.store.db, rows.map((r) => ({ batchId: r.batch_id, actionId: r.action_id })));
+  const receipts = await latestReceipts(ctx.store.db, ctx.store.dialect, rows.map((r) => ({ batchId: r.batch_id, actionId: r.action_id })));
   return rows.map((r) => {
     const receipt = receipts.get(r.action_id);
     const status: RecipientStatus = r.batch_status === 'sending' ? 'pending' : (r.batch_status as RecipientStatus);

@@ -23,7 +23,7 @@ describeEachDialect('receipt reports', (dialect) => {
       }))));
     expect(stored).toHaveLength(3);
     expect(stored.map((r) => r.position).sort()).toEqual([0, 1, 2]);
-    const latest = await latestReceipts(t().ctx.store.db, messages.map((m) => ({ batchId, actionId: m.actionId })));
+    const latest = await latestReceipts(t().ctx.store.db, t().ctx.store.dialect, messages.map((m) => ({ batchId, actionId: m.actionId })));
     expect(messages.map((m) => latest.get(m.actionId))).toEqual([
       { status: '200', receivedAt: t().clock.now() }, { status: '200', receivedAt: t().clock.now() }, { status: 'FAIL', receivedAt: t().clock.now() },
     ]);

@@ -127,7 +127,7 @@ export async function receiptState(t: TestApp): Promise<{ receipts: unknown[]; m
 /** Each message's latest receipt status (null without one), in the order given. */
 export async function latestStatusesOf(t: TestApp, actionIds: readonly string[]): Promise<(string | null)[]> {
   const messages = actionIds.length === 0 ? [] : await t.ctx.store.db.selectFrom('delivery_messages').select(['batch_id', 'action_id']).where('action_id', 'in', [...actionIds]).execute();
-  const latest = await latestReceipts(t.ctx.store.db, messages.map((m) => ({ batchId: m.batch_id, actionId: m.action_id })));
+  const latest = await latestReceipts(t.ctx.store.db, t.ctx.store.dialect, messages.map((m) => ({ batchId: m.batch_id, actionId: m.action_id })));
   return actionIds.map((id) => latest.get(id)?.status ?? null);
 }
 

@@ -44,7 +44,7 @@ describeEachDialect('migrations 0005 and 0006 (receipt keys, lean delivery rows)
       const receipts = await store.db.selectFrom('receipts').select(['action_id', 'msg_id', 'status', 'received_at']).orderBy('received_at').orderBy('position').execute();
       expect(receipts.map((r) => [r.msg_id, r.status])).toEqual([['m-early', '500'], ['m-b', '200'], ['m-a', 'FAIL']]);
       // The latest receipt is still the last of the latest report, as the old receipt_status column said.
-      expect(await latestReceipts(store.db, [{ batchId: 'bat_1', actionId: 'act_1' }, { batchId: 'bat_1', actionId: 'act_2' }])).toEqual(new Map([['act_1', { status: 'FAIL', receivedAt: T0 + 20 }]]));
+      expect(await latestReceipts(store.db, dialect, [{ batchId: 'bat_1', actionId: 'act_1' }, { batchId: 'bat_1', actionId: 'act_2' }])).toEqual(new Map([['act_1', { status: 'FAIL', receivedAt: T0 + 20 }]]));
       // The new key refuses a repeat of (action_id, msg_id).
       await expect(sql`insert into receipts (action_id, msg_id, webhook_id, batch_id, customer_id, status, send_time, received_at, position)
         values ('act_1', 'm-a', 'wh_1', 'bat_1', 'c1', '200', '4', ${T0 + 30}, 0)`.execute(store.db)).rejects.toThrow();

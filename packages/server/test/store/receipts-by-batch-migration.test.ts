@@ -43,7 +43,7 @@ describeEachDialect('migration 0014 (receipts keyed by batch)', (dialect) => {
         [TASK_BATCH, 'act_1', 'm-b', '200', '2', T0 + 20, 0, null],
         [TASK_BATCH, 'act_1', 'm-a', 'FAIL', '3', T0 + 20, 1, null],
       ]);
-      expect(await latestReceipts(store.db, [{ batchId: TASK_BATCH, actionId: 'act_1' }, { batchId: JOURNEY_BATCH, actionId: 'act_2' }])).toEqual(
+      expect(await latestReceipts(store.db, dialect, [{ batchId: TASK_BATCH, actionId: 'act_1' }, { batchId: JOURNEY_BATCH, actionId: 'act_2' }])).toEqual(
         new Map([['act_1', { status: 'FAIL', receivedAt: T0 + 20 }], ['act_2', { status: '200', receivedAt: T0 + 15 }]]),
       );
       // Journeys read only their own receipts by arrival.
