@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { receiptsPerBatch } from '../receipts/store.js';
 import type { Database } from '../store/schema.js';
+import { readPath } from './path.js';
 
 /** Raw per-node counts of one journey (all versions), as the store groups them. */
 export interface JourneyCounts {
@@ -19,7 +20,7 @@ export interface JourneyCounts {
 export async function countJourney(db: Kysely<Database>, journeyId: string): Promise<JourneyCounts> {
   const [current, steps, batches, receipts] = await Promise.all([
     db.selectFrom('journey_instances').select(['node_id', 'status', (eb) => eb.fn.countAll<number>().as('n')]).where('journey_id', '=', journeyId).groupBy(['node_id', 'status']).execute(),
-    db.selectFrom('journey_steps').select(['node_id', 'exit', (eb) => eb.fn.countAll<number>().as('n')]).where('journey_id', '=', journeyId).groupBy(['node_id', 'exit']).execute(),
+    db.selectFrom('journey_node_exits').select(['node_id', 'exit', 'users as n']).where('journey_id', '=', journeyId).execute(),
     db
       .selectFrom('delivery_batches')
       .select(['node_id', 'status', sql<number>`sum(user_count)`.as('users'), sql<number>`sum(case when attempts > 0 then user_count else 0 end)`.as('sent')])
@@ -66,13 +67,11 @@ export async function pageInstances(db: Kysely<Database>, journeyId: string, fil
   if (filter.customerId !== undefined) base = base.where('customer_id', '=', filter.customerId);
   const count = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   const rows = await base
-    .select(['id', 'customer_id', 'journey_version', 'status', 'started_at', 'exited_at', 'group_name', 'node_id', 'visit_id', 'node_entered_at', 'phase', 'due_at'])
+    .select(['id', 'customer_id', 'journey_version', 'status', 'started_at', 'exited_at', 'group_name', 'node_id', 'visit_id', 'node_entered_at', 'phase', 'due_at', 'path'])
     .orderBy('started_at', 'desc')
     .orderBy('id', 'desc')
     .limit(filter.pageSize)
     .offset((filter.page - 1) * filter.pageSize)
     .execute();
-  const ids = rows.map((r) => r.id);
-  const steps = ids.length === 0 ? [] : await db.selectFrom('journey_steps').selectAll().where('instance_id', 'in', ids).orderBy('instance_id').orderBy('seq').execute();
-  return { total: Number(count.n), rows, steps };
+  return { total: Number(count.n), rows, steps: rows.flatMap((r) => readPath({ id: r.id, journey_id: journeyId, path: r.path })) };
 }

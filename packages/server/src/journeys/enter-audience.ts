@@ -4,7 +4,8 @@ import type { Kysely } from 'kysely';
 import { chunk, IN_CHUNK } from '../receipts/store.js';
 import type { Database, JourneyInstanceRow } from '../store/schema.js';
 import { changeOf, moveOn, stateOf, type Mover } from './advance-due.js';
-import { insertInstances, insertSteps } from './instance-store.js';
+import { countExits, insertInstances } from './instance-store.js';
+import { pathTails } from './path.js';
 import { newInstanceRow } from './new-instance.js';
 import type { RunnerWork } from './runner-work.js';
 
@@ -62,9 +63,10 @@ export async function enterAudiencePage(work: RunnerWork): Promise<number> {
     const movers: Mover[] = fresh.map((row) => ({ state: stateOf(row), row, graph }));
     try {
       await moveOn(work, movers, async (trx, steps) => {
-        const inserted = await insertInstances(trx, work.ctx.store.dialect, fresh.map((row, i) => ({ ...row, ...changeOf(movers[i]!.state) })));
+        const paths = pathTails(steps);
+        const inserted = await insertInstances(trx, work.ctx.store.dialect, fresh.map((row, i) => ({ ...row, ...changeOf(movers[i]!.state), path: paths.get(row.id) ?? '' })));
         if (inserted.size !== fresh.length) throw new EntryCollision();
-        await insertSteps(trx, work.ctx.store.dialect, steps);
+        await countExits(trx, steps);
         // The entry may have changed (a new version with another audience) since this page was read.
         const moved = await trx
           .updateTable('journeys')

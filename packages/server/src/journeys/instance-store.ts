@@ -2,13 +2,14 @@ import { CompiledQuery, sql, type ExpressionBuilder, type Kysely, type Selectabl
 import { chunk, IN_CHUNK } from '../receipts/store.js';
 import type { Store } from '../store/database.js';
 import type { Dialect } from '../store/dialect.js';
-import type { Database, JourneyInstanceRow, JourneyStepRow } from '../store/schema.js';
+import type { Database, JourneyInstanceRow, JourneyNodeExitRow, JourneyStepRow } from '../store/schema.js';
+import { pathTails } from './path.js';
 
 /** Code-unit order, the same in every process (localeCompare is not). */
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * The engine's queries on `journey_instances` and `journey_steps`. Work is claimed with a lease (as
+ * The engine's queries on `journey_instances` and `journey_node_exits`. Work is claimed with a lease (as
  * the delivery outbox does) and every write of a claimed instance is guarded by its owner, so a
  * runner whose lease was taken over writes nothing.
  */
@@ -39,6 +40,7 @@ const INSTANCE_COLUMNS: Column<JourneyInstanceRow>[] = [
   { name: 'lease_expires_at', type: 'bigint' },
   { name: 'started_at', type: 'bigint' },
   { name: 'exited_at', type: 'bigint' },
+  { name: 'path', type: 'text' },
 ];
 
 /**
@@ -110,7 +112,7 @@ export class LeaseLostError extends Error {
   }
 }
 
-/** Rows per set-based update or steps insert, and per instances insert (23 values a row): under SQLite's 32,766 variables. */
+/** Rows per set-based update (14 values a row), and per instances insert (24 values a row): under SQLite's 32,766 variables. */
 const WRITE_CHUNK = 1000;
 const INSERT_CHUNK = 500;
 
@@ -122,16 +124,9 @@ const CHANGE_NAMES: ReadonlySet<string> = new Set<keyof InstanceChange>([
 /** The instance columns an advance rewrites, typed as the instance's. */
 const CHANGE_COLUMNS = INSTANCE_COLUMNS.filter((c) => CHANGE_NAMES.has(c.name)) as Column<InstanceChange>[];
 
-const STEP_COLUMNS: Column<JourneyStepRow>[] = [
-  { name: 'instance_id', type: 'text' },
-  { name: 'seq', type: 'integer' },
-  { name: 'journey_id', type: 'text' },
-  { name: 'node_id', type: 'text' },
-  { name: 'visit_id', type: 'text' },
-  { name: 'entered_at', type: 'bigint' },
-  { name: 'left_at', type: 'bigint' },
-  { name: 'exit', type: 'text' },
-];
+/** What an update binds per instance: the new position and the lines its path grows by. */
+type ChangeWithPath = InstanceChange & { path_tail: string };
+const UPDATE_COLUMNS: Column<ChangeWithPath>[] = [...(CHANGE_COLUMNS as Column<ChangeWithPath>[]), { name: 'path_tail', type: 'text' }];
 
 /*
  * Set-based writes: one statement per chunk of rows. On SQLite, multi-row VALUES with bound
@@ -170,25 +165,37 @@ function unnestOf<R>(columns: readonly Column<R>[], rows: readonly R[]) {
 export type InstanceGuard = { leaseOwner: string } | { judging: true };
 
 /**
- * Rewrites instances to their new positions (releasing any lease) where `guard` still holds: one
- * statement per thousand instances. Returns the ids written; an instance whose guard failed (lease
- * taken over, or judged by another runner) is left as it is.
+ * Rewrites instances to their new positions (releasing any lease) where `guard` still holds, each
+ * path growing by its finished `steps`: one statement per thousand instances. Returns the ids
+ * written; an instance whose guard failed (lease taken over, or judged by another runner) is left
+ * as it is.
  */
-export async function updateInstances(db: Kysely<Database>, dialect: Dialect, changes: readonly InstanceChange[], guard: InstanceGuard): Promise<Set<string>> {
+export async function updateInstances(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  changes: readonly InstanceChange[],
+  guard: InstanceGuard,
+  steps: readonly JourneyStepRow[],
+): Promise<Set<string>> {
   const written = new Set<string>();
-  const setList = CHANGE_COLUMNS.filter((c) => c.name !== 'id').map((c) => `"${c.name}" = v."${c.name}"`).join(', ');
+  const tails = pathTails(steps);
+  const rows: ChangeWithPath[] = changes.map((c) => ({ ...c, path_tail: tails.get(c.id) ?? '' }));
+  const setList = [
+    ...CHANGE_COLUMNS.filter((c) => c.name !== 'id').map((c) => `"${c.name}" = v."${c.name}"`),
+    '"path" = journey_instances."path" || v."path_tail"',
+  ].join(', ');
   if (dialect === 'sqlite') {
     // The rows must be looked up by id from the VALUES: a usable index on the guard (phase) would make
     // SQLite's planner, which has no statistics, scan the waiting users instead. The unary plus hides it.
     const where = 'leaseOwner' in guard ? 'journey_instances.lease_owner = ?' : "+journey_instances.phase = 'judge'";
-    const text = (rows: number, returning: boolean) =>
-      sqliteText(`update:${'leaseOwner' in guard}:${rows}:${returning}`, () =>
-        `with v(${names(CHANGE_COLUMNS)}) as (values ${placeholders(CHANGE_COLUMNS.length, rows)}) ` +
+    const text = (count: number, returning: boolean) =>
+      sqliteText(`update:${'leaseOwner' in guard}:${count}:${returning}`, () =>
+        `with v(${names(UPDATE_COLUMNS)}) as (values ${placeholders(UPDATE_COLUMNS.length, count)}) ` +
         `update journey_instances set ${setList}, lease_owner = null, lease_expires_at = null from v where journey_instances.id = v.id and ${where}` +
         (returning ? ' returning journey_instances.id' : ''),
       );
-    for (const part of chunk(changes, WRITE_CHUNK)) {
-      const params = valuesOf(CHANGE_COLUMNS, part);
+    for (const part of chunk(rows, WRITE_CHUNK)) {
+      const params = valuesOf(UPDATE_COLUMNS, part);
       if ('leaseOwner' in guard) params.push(guard.leaseOwner);
       // Without RETURNING (which buffers every row and hands each to JavaScript) when every guard holds,
       // as it nearly always does; otherwise undone and written again, learning which rows it was.
@@ -205,12 +212,12 @@ export async function updateInstances(db: Kysely<Database>, dialect: Dialect, ch
     return written;
   }
   // One lock order for every writer, so two PostgreSQL runners never deadlock on each other's rows.
-  const ordered = [...changes].sort((a, b) => compare(a.id, b.id));
+  const ordered = [...rows].sort((a, b) => compare(a.id, b.id));
   const where = 'leaseOwner' in guard ? sql`journey_instances.lease_owner = ${guard.leaseOwner}` : sql`journey_instances.phase = 'judge'`;
   for (const part of chunk(ordered, WRITE_CHUNK)) {
     const { rows } = await sql<{ id: string }>`
       update journey_instances set ${sql.raw(setList)}, lease_owner = null, lease_expires_at = null
-      from ${unnestOf(CHANGE_COLUMNS, part)}
+      from ${unnestOf(UPDATE_COLUMNS, part)}
       where journey_instances.id = v.id and ${where}
       returning journey_instances.id`.execute(db);
     for (const r of rows) written.add(r.id);
@@ -218,24 +225,31 @@ export async function updateInstances(db: Kysely<Database>, dialect: Dialect, ch
   return written;
 }
 
-/** Appends finished node visits: one statement per thousand. */
-export async function insertSteps(db: Kysely<Database>, dialect: Dialect, steps: readonly JourneyStepRow[]): Promise<void> {
-  for (const part of chunk(steps, WRITE_CHUNK)) {
-    if (dialect === 'sqlite') {
-      const text = sqliteText(`steps:${part.length}`, () => `insert into journey_steps (${names(STEP_COLUMNS)}) values ${placeholders(STEP_COLUMNS.length, part.length)}`);
-      await db.executeQuery(CompiledQuery.raw(text, valuesOf(STEP_COLUMNS, part)));
-    } else {
-      const list = sql.join(STEP_COLUMNS.map((c) => sql.ref(c.name)));
-      await sql`insert into journey_steps (${list}) select ${list} from ${unnestOf(STEP_COLUMNS, part)}`.execute(db);
-    }
+/** Adds finished node visits to their nodes' exit counts: one upsert per node and exit, in one lock order. */
+export async function countExits(db: Kysely<Database>, steps: readonly JourneyStepRow[]): Promise<void> {
+  const counts = new Map<string, JourneyNodeExitRow>();
+  for (const step of steps) {
+    const key = `${step.journey_id}\u0000${step.node_id}\u0000${step.exit}`;
+    const seen = counts.get(key);
+    if (seen) seen.users++;
+    else counts.set(key, { journey_id: step.journey_id, node_id: step.node_id, exit: step.exit, users: 1 });
+  }
+  if (counts.size === 0) return;
+  const rows = [...counts.keys()].sort(compare).map((key) => counts.get(key)!);
+  for (const part of chunk(rows, IN_CHUNK)) {
+    await db
+      .insertInto('journey_node_exits')
+      .values(part)
+      .onConflict((oc) => oc.columns(['journey_id', 'node_id', 'exit']).doUpdateSet((eb) => ({ users: eb('journey_node_exits.users', '+', eb.ref('excluded.users')) })))
+      .execute();
   }
 }
 
 /** Writes advanced instances (releasing their lease) and their finished steps; throws LeaseLostError if any lease is no longer `owner`'s. */
 export async function writeAdvance(db: Kysely<Database>, dialect: Dialect, owner: string, changes: readonly InstanceChange[], steps: readonly JourneyStepRow[]): Promise<void> {
-  const written = await updateInstances(db, dialect, changes, { leaseOwner: owner });
+  const written = await updateInstances(db, dialect, changes, { leaseOwner: owner }, steps);
   if (written.size !== changes.length) throw new LeaseLostError(changes.find((c) => !written.has(c.id))!.id);
-  await insertSteps(db, dialect, steps);
+  await countExits(db, steps);
 }
 
 /** Gives back leases of instances this runner could not advance (due again at once). */

@@ -3,7 +3,7 @@ import { lastJourneyReceivedAt, latestReceipts, chunk } from '../receipts/store.
 import type { JourneyStepRow } from '../store/schema.js';
 import { changeOf, stateOf, visitIdSource } from './advance-due.js';
 import type { JourneyGraph } from './graph.js';
-import { insertSteps, updateInstances } from './instance-store.js';
+import { countExits, updateInstances } from './instance-store.js';
 import {
   decidableUsersOfNode,
   lastJourneyBatchFinishedAt,
@@ -176,8 +176,8 @@ export class Judgments {
       for (const { state, graph } of part) walk(state, graph, { now, steps, newVisitId });
       moved += await ctx.store.db.transaction().execute(async (trx) => {
         // Guarded by phase: a user another runner judged meanwhile is not written, nor are their steps.
-        const written = await updateInstances(trx, ctx.store.dialect, part.map((j) => changeOf(j.state)), { judging: true });
-        await insertSteps(trx, ctx.store.dialect, steps.filter((s) => written.has(s.instance_id)));
+        const written = await updateInstances(trx, ctx.store.dialect, part.map((j) => changeOf(j.state)), { judging: true }, steps);
+        await countExits(trx, steps.filter((s) => written.has(s.instance_id)));
         return written.size;
       });
     }

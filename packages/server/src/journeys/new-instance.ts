@@ -36,5 +36,6 @@ export function newInstanceRow(
     lease_expires_at: null,
     started_at: at.now,
     exited_at: null,
+    path: '',
   };
 }

@@ -15,6 +15,7 @@ import * as journeyJudgmentEvents from './migrations/0012-journey-judgment-event
 import * as journeyNodeCounts from './migrations/0013-journey-node-counts.js';
 import * as receiptsByBatch from './migrations/0014-receipts-by-batch.js';
 import * as journeyInstanceIndexes from './migrations/0015-journey-instance-indexes.js';
+import * as journeyPaths from './migrations/0016-journey-paths.js';
 import type { Store } from './database.js';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -36,6 +37,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0013-journey-node-counts': journeyNodeCounts,
   '0014-receipts-by-batch': receiptsByBatch,
   '0015-journey-instance-indexes': journeyInstanceIndexes,
+  '0016-journey-paths': journeyPaths,
 };
 
 // Kysely cannot tell the dialect inside a migration, so each one is handed it.

@@ -36,7 +36,7 @@ export interface Database {
   journeys: JourneyRow;
   journey_versions: JourneyVersionRow;
   journey_instances: JourneyInstanceRow;
-  journey_steps: JourneyStepRow;
+  journey_node_exits: JourneyNodeExitRow;
 }
 
 export interface WorkspaceRow {
@@ -483,15 +483,25 @@ export interface JourneyInstanceRow {
   /** The latest webhook send: what a following judgment judges. */
   last_batch_id: string | null;
   last_action_id: string | null;
-  /** Past node visits recorded in journey_steps. */
+  /** Past node visits: how many lines `path` holds. */
   steps: number;
   lease_owner: string | null;
   lease_expires_at: number | null;
   started_at: number;
   exited_at: number | null;
+  /** Past node visits, one JSON array per line: [node_id, visit_id, entered_at, left_at, exit] (journeys/path.ts). */
+  path: string;
 }
 
-/** A node visit an instance has finished: the path the instances API shows and per-node counts read. */
+/** Users who left a node by an exit, per journey: the per-node counts of the journey details. */
+export interface JourneyNodeExitRow {
+  journey_id: string;
+  node_id: string;
+  exit: string;
+  users: number;
+}
+
+/** A node visit an instance has finished: a line of its `path`, and one more user for its node's exit count. */
 export interface JourneyStepRow {
   instance_id: string;
   seq: number;

@@ -9,7 +9,7 @@ import { seedAudience } from '../tasks/support.js';
  * each gets a coded 4xx (never a 500) and that the store is exactly as before.
  */
 
-const TABLES = ['workspaces', 'members', 'api_tokens', 'id_types', 'parameters', 'parameter_references', 'webhooks', 'webhook_parameters', 'receipt_statuses', 'webhook_usages', 'audit_log', 'roles', 'member_roles', 'member_groups', 'member_group_members', 'webhook_grants', 'tasks', 'journeys', 'journey_versions', 'journey_instances', 'journey_steps', 'audiences', 'audience_users', 'audience_usages'] as const;
+const TABLES = ['workspaces', 'members', 'api_tokens', 'id_types', 'parameters', 'parameter_references', 'webhooks', 'webhook_parameters', 'receipt_statuses', 'webhook_usages', 'audit_log', 'roles', 'member_roles', 'member_groups', 'member_group_members', 'webhook_grants', 'tasks', 'journeys', 'journey_versions', 'journey_instances', 'journey_node_exits', 'audiences', 'audience_users', 'audience_usages'] as const;
 
 async function snapshot(store: Store): Promise<string> {
   const parts: string[] = [];

@@ -4,7 +4,7 @@ import { describeEachDialect } from '../support/dialects.js';
 import { useTestApp } from '../support/test-app.js';
 import { dispatcher, isolateWebhooks, useScriptedReceiver } from '../delivery/support.js';
 import { postReceipts } from '../receipts/support.js';
-import { createJourneyWebhook, expectStatus, instanceRows, journeyRunner, MINUTE, nodeStats, publishedJourney, receiptOf, receivedMessages, seedAudience, someUsers } from './support.js';
+import { createJourneyWebhook, expectStatus, instanceRows, journeyRunner, journeySteps, MINUTE, nodeStats, publishedJourney, receiptOf, receivedMessages, seedAudience, someUsers } from './support.js';
 
 const split = (percentA: number) => ({ id: 'ab', type: 'split', name: 'A/B', groups: [{ name: 'A', percent: percentA }, { name: 'B', percent: 100 - percentA }] });
 
@@ -106,7 +106,7 @@ describeEachDialect('Journeys: splits, timers across restarts, pause and resume'
     expect(await journeyRunner(t(), 'e').runOnce()).toEqual({ entered: 0, judged: 0, advanced: 0 });
     const stats = await nodeStats(t(), journeyId);
     expect(stats.judge).toMatchObject({ entered: 20, waiting: 0, exits: { 'receipt:200': 8, success: 12 } });
-    const steps = await t().ctx.store.db.selectFrom('journey_steps').select('instance_id').where('journey_id', '=', journeyId).where('node_id', '=', 'judge').execute();
+    const steps = await journeySteps(t(), journeyId, 'judge');
     expect(new Set(steps.map((s) => s.instance_id)).size).toBe(20);
     expect(steps).toHaveLength(20);
     // Re-entry "never": the same users cannot come back.

@@ -1,6 +1,8 @@
 import { expect, it } from 'vitest';
 import { bootstrap, DEFAULT_WORKSPACE_ID } from '../../src/access/bootstrap.js';
-import { insertInstances, updateInstances, type InstanceChange } from '../../src/journeys/instance-store.js';
+import { countExits, insertInstances, updateInstances, type InstanceChange } from '../../src/journeys/instance-store.js';
+import { pathLine, readPath } from '../../src/journeys/path.js';
+import type { JourneyStepRow } from '../../src/store/schema.js';
 import { newInstanceRow } from '../../src/journeys/new-instance.js';
 import { manualClock } from '../../src/shared/clock.js';
 import { describeEachDialect, useStore } from '../support/dialects.js';
@@ -41,17 +43,34 @@ describeEachDialect('journey instance writes', (dialect) => {
       id: `jrn_upd-i${n}`, status: 'exited', node_id: 'done', visit_id: `jrn_upd-w${n}`, node_entered_at: T0 + 5, phase: 'done', exit: null, due_at: null,
       group_name: '', last_batch_id: null, last_action_id: null, steps: 1, exited_at: T0 + 5,
     });
-    const written = await store().db.transaction().execute((trx) => updateInstances(trx, dialect, [1, 2, 3].map(change), { judging: true }));
+    const step = (n: number, exit: string): JourneyStepRow => ({
+      instance_id: `jrn_upd-i${n}`, seq: 1, journey_id: 'jrn_upd', node_id: 'judge', visit_id: `jrn_upd-v${n}`, entered_at: T0, left_at: T0 + 5, exit,
+    });
+    const judged = [1, 2, 3].map((n) => step(n, 'receipt:200'));
+    const written = await store().db.transaction().execute((trx) => updateInstances(trx, dialect, [1, 2, 3].map(change), { judging: true }, judged));
     expect(written).toEqual(new Set(['jrn_upd-i1', 'jrn_upd-i3']));
-    const rows = await store().db.selectFrom('journey_instances').select(['id', 'status', 'phase']).where('journey_id', '=', 'jrn_upd').orderBy('id').execute();
+    const rows = await store().db.selectFrom('journey_instances').select(['id', 'status', 'phase', 'path']).where('journey_id', '=', 'jrn_upd').orderBy('id').execute();
+    // Only the written instances' paths grew.
     expect(rows).toEqual([
-      { id: 'jrn_upd-i1', status: 'exited', phase: 'done' },
-      { id: 'jrn_upd-i2', status: 'active', phase: 'leave' },
-      { id: 'jrn_upd-i3', status: 'exited', phase: 'done' },
+      { id: 'jrn_upd-i1', status: 'exited', phase: 'done', path: pathLine(judged[0]!) },
+      { id: 'jrn_upd-i2', status: 'active', phase: 'leave', path: '' },
+      { id: 'jrn_upd-i3', status: 'exited', phase: 'done', path: pathLine(judged[2]!) },
     ]);
-    // Every guard holding: all written.
+    // Every guard holding: all written, paths appended to.
     await store().db.updateTable('journey_instances').set({ lease_owner: 'runner-a' }).where('journey_id', '=', 'jrn_upd').execute();
-    const leased = await updateInstances(store().db, dialect, [1, 2, 3].map((n) => ({ ...change(n), visit_id: `jrn_upd-x${n}` })), { leaseOwner: 'runner-a' });
+    const later = [step(1, 'other'), step(2, 'other')];
+    const leased = await updateInstances(store().db, dialect, [1, 2, 3].map((n) => ({ ...change(n), visit_id: `jrn_upd-x${n}` })), { leaseOwner: 'runner-a' }, later);
     expect(leased).toEqual(new Set(['jrn_upd-i1', 'jrn_upd-i2', 'jrn_upd-i3']));
+    const paths = await store().db.selectFrom('journey_instances').select(['id', 'journey_id', 'path']).where('journey_id', '=', 'jrn_upd').orderBy('id').execute();
+    expect(paths.map((p) => readPath(p).map((s) => [s.seq, s.exit]))).toEqual([[[1, 'receipt:200'], [2, 'other']], [[1, 'other']], [[1, 'receipt:200']]]);
+  });
+
+  it('adds finished visits to their nodes\' exit counts', async () => {
+    await journey('jrn_exit');
+    const visit = (n: number, nodeId: string, exit: string): JourneyStepRow => ({ instance_id: `i${n}`, seq: 1, journey_id: 'jrn_exit', node_id: nodeId, visit_id: `v${n}`, entered_at: T0, left_at: T0, exit });
+    await countExits(store().db, [visit(1, 'judge', 'receipt:200'), visit(2, 'judge', 'receipt:200'), visit(3, 'judge', 'other'), visit(4, 'send', 'sent')]);
+    await countExits(store().db, [visit(5, 'judge', 'receipt:200')]);
+    const counts = await store().db.selectFrom('journey_node_exits').select(['node_id', 'exit', 'users']).where('journey_id', '=', 'jrn_exit').orderBy('node_id').orderBy('exit').execute();
+    expect(counts.map((c) => [c.node_id, c.exit, Number(c.users)])).toEqual([['judge', 'other', 1], ['judge', 'receipt:200', 3], ['send', 'sent', 1]]);
   });
 });

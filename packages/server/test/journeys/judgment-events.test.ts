@@ -4,7 +4,7 @@ import { describeEachDialect } from '../support/dialects.js';
 import { useTestApp, type TestApp } from '../support/test-app.js';
 import { dispatcher, isolateWebhooks, useScriptedReceiver } from '../delivery/support.js';
 import { postReceipts } from '../receipts/support.js';
-import { createJourneyWebhook, expectStatus, instanceRows, journeyRunner, MINUTE, nodeStats, publishedJourney, receiptOf, receivedMessages, seedAudience, someUsers } from './support.js';
+import { createJourneyWebhook, expectStatus, instanceRows, journeyRunner, journeySteps, MINUTE, nodeStats, publishedJourney, receiptOf, receivedMessages, seedAudience, someUsers } from './support.js';
 
 /** Send, then a judgment on receipt 200 (or failed), each branch to its own end. */
 function judgedJourney(webhookId: string, results: string[] = ['receipt:200']) {
@@ -28,7 +28,7 @@ function judgedJourney(webhookId: string, results: string[] = ['receipt:200']) {
 
 /** The judgment's steps (one per user judged) of a journey. */
 async function judgeSteps(t: TestApp, journeyId: string) {
-  return t.ctx.store.db.selectFrom('journey_steps').select(['instance_id', 'exit']).where('journey_id', '=', journeyId).where('node_id', '=', 'judge').execute();
+  return journeySteps(t, journeyId, 'judge');
 }
 
 describeEachDialect('Journeys: judgment driven by what changed', (dialect) => {

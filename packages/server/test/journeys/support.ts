@@ -1,6 +1,8 @@
 import type { WebHookCallBackMessage, WebhookUserMessage } from '@hookreach/protocol';
 import { randomBytes } from 'node:crypto';
 import { JourneyRunner } from '../../src/journeys/journey-runner.js';
+import { readPath } from '../../src/journeys/path.js';
+import type { JourneyStepRow } from '../../src/store/schema.js';
 import type { TestApp } from '../support/test-app.js';
 import { KEY as RECEIPT_KEY } from '../receipts/support.js';
 import type { ScriptedReceiver } from '../delivery/support.js';
@@ -65,4 +67,10 @@ export async function nodeStats(t: TestApp, journeyId: string): Promise<Record<s
 /** The instances of a journey as rows. */
 export async function instanceRows(t: TestApp, journeyId: string) {
   return t.ctx.store.db.selectFrom('journey_instances').selectAll().where('journey_id', '=', journeyId).orderBy('customer_id').execute();
+}
+
+/** Every finished node visit of a journey's users (read from their paths), optionally of one node. */
+export async function journeySteps(t: TestApp, journeyId: string, nodeId?: string): Promise<JourneyStepRow[]> {
+  const rows = await t.ctx.store.db.selectFrom('journey_instances').select(['id', 'journey_id', 'path']).where('journey_id', '=', journeyId).execute();
+  return rows.flatMap(readPath).filter((s) => nodeId === undefined || s.node_id === nodeId);
 }
