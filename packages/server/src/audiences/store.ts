@@ -34,10 +34,21 @@ export async function findAudience(db: Kysely<Database>, workspaceId: string, id
  * order: keyset paging, so reading a million users stays as fast at the end as at the start.
  */
 export async function readAudienceUsersPage(db: Kysely<Database>, audienceId: string, afterCustomerId: string | null, limit: number): Promise<AudienceUser[]> {
+  const rows = await readAudienceJsonPage(db, audienceId, afterCustomerId, limit);
+  return rows.map((r) => ({ customerId: r.customerId, ids: parseStrings(r.ids), attributes: parseStrings(r.attributes) }));
+}
+
+/** As readAudienceUsersPage, with ids and attributes as stored: JSON objects of strings, for a reader that keeps them as they are. */
+export async function readAudienceJsonPage(
+  db: Kysely<Database>,
+  audienceId: string,
+  afterCustomerId: string | null,
+  limit: number,
+): Promise<{ customerId: string; ids: string; attributes: string }[]> {
   let query = db.selectFrom('audience_users').select(['customer_id', 'ids', 'attributes']).where('audience_id', '=', audienceId);
   if (afterCustomerId !== null) query = query.where('customer_id', '>', afterCustomerId);
   const rows = await query.orderBy('customer_id').limit(limit).execute();
-  return rows.map((r) => ({ customerId: r.customer_id, ids: parseStrings(r.ids), attributes: parseStrings(r.attributes) }));
+  return rows.map((r) => ({ customerId: r.customer_id, ids: r.ids, attributes: r.attributes }));
 }
 
 /** The tasks and journeys that use an audience (rows of `audience_usages`, written by those features), tasks first, by name. */

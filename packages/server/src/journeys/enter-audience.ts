@@ -1,4 +1,4 @@
-import { readAudienceUsersPage } from '../audiences/store.js';
+import { readAudienceJsonPage } from '../audiences/store.js';
 import { newIds } from '../shared/ids.js';
 import type { Kysely } from 'kysely';
 import { chunk, IN_CHUNK } from '../receipts/store.js';
@@ -49,7 +49,8 @@ export async function enterAudiencePage(work: RunnerWork): Promise<number> {
     if (Number(claimed.numUpdatedRows) !== 1 || journey.audience_id === null || journey.published_version === null) continue;
     const graph = await work.graphs.get(journey.id, journey.published_version);
     if (!graph) continue;
-    const users = await readAudienceUsersPage(db, journey.audience_id, journey.audience_cursor, ENTRY_PAGE);
+    // Kept as stored: the instance holds the same JSON, parsed only where a webhook node reads it.
+    const users = await readAudienceJsonPage(db, journey.audience_id, journey.audience_cursor, ENTRY_PAGE);
     const done = users.length < ENTRY_PAGE;
     const ids = newIds('jin', users.length, now);
     const visits = newIds('jnv', users.length, now);

@@ -42,7 +42,7 @@ export async function enterJourney(ctx: AppContext, principal: Principal, id: st
   const visits = newIds('jnv', unique.length, now);
   const once = row.reentry !== 'afterExit';
   const rows = unique.map((customerId, i) =>
-    newInstanceRow(profiles.get(customerId) ?? { customerId, ids: {}, attributes: {} }, {
+    newInstanceRow(profiles.get(customerId) ?? { customerId, ids: '{}', attributes: '{}' }, {
       workspaceId: principal.workspaceId, journeyId: id, version: row.published_version!, entryNodeId: graph.entryNodeId, now, id: ids[i]!, visitId: visits[i]!, once,
     }),
   );
@@ -69,18 +69,9 @@ async function findProfiles(db: Kysely<Database>, workspaceId: string, customerI
     for (const r of rows) {
       const at = Number(r.updated_at);
       if ((found.get(r.customer_id)?.at ?? -1) >= at) continue;
-      found.set(r.customer_id, { customerId: r.customer_id, ids: parse(r.ids), attributes: parse(r.attributes), at });
+      found.set(r.customer_id, { customerId: r.customer_id, ids: r.ids, attributes: r.attributes, at });
     }
   }
   return new Map([...found].map(([k, { at: _at, ...user }]) => [k, user]));
 }
 
-function parse(json: string): Record<string, string> {
-  try {
-    const value: unknown = JSON.parse(json);
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, string>;
-  } catch {
-    // fall through
-  }
-  return {};
-}

@@ -1,10 +1,10 @@
 import type { JourneyInstanceRow } from '../store/schema.js';
 
-/** A user's profile as they enter: ids by ID type and attributes. */
+/** A user's profile as they enter: ids by ID type and attributes, as audiences store them (JSON objects of strings). */
 export interface EnteringUser {
   customerId: string;
-  ids: Record<string, string>;
-  attributes: Record<string, string>;
+  ids: string;
+  attributes: string;
 }
 
 /** The row of a user entering a journey version at its entry node, due to act at once. */
@@ -18,8 +18,8 @@ export function newInstanceRow(
     journey_id: at.journeyId,
     journey_version: at.version,
     customer_id: user.customerId,
-    ids: JSON.stringify(user.ids),
-    attributes: JSON.stringify(user.attributes),
+    ids: user.ids,
+    attributes: user.attributes,
     entry_key: at.once ? user.customerId : null,
     status: 'active',
     node_id: at.entryNodeId,

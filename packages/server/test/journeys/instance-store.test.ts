@@ -22,7 +22,7 @@ describeEachDialect('journey instance writes', (dialect) => {
   }
 
   const row = (journeyId: string, n: number, once = true) =>
-    newInstanceRow({ customerId: `c${n}`, ids: { OPEN_ID: `o${n}` }, attributes: {} }, { workspaceId: DEFAULT_WORKSPACE_ID, journeyId, version: 1, entryNodeId: 'judge', now: T0, id: `${journeyId}-i${n}`, visitId: `${journeyId}-v${n}`, once });
+    newInstanceRow({ customerId: `c${n}`, ids: JSON.stringify({ OPEN_ID: `o${n}` }), attributes: '{}' }, { workspaceId: DEFAULT_WORKSPACE_ID, journeyId, version: 1, entryNodeId: 'judge', now: T0, id: `${journeyId}-i${n}`, visitId: `${journeyId}-v${n}`, once });
 
   it('returns exactly the instances inserted when some are refused as repeats', async () => {
     await journey('jrn_ins');
