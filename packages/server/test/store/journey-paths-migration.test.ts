@@ -1,19 +1,16 @@
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
-import { bootstrap, DEFAULT_WORKSPACE_ID } from '../../src/access/bootstrap.js';
+import { DEFAULT_WORKSPACE_ID } from '../../src/access/bootstrap.js';
 import { readPath } from '../../src/journeys/path.js';
-import { manualClock } from '../../src/shared/clock.js';
-import { migrateToLatest, migrateUpTo } from '../../src/store/migrate.js';
-import { createTestStore, describeEachDialect } from '../support/dialects.js';
+import { migrateToLatest } from '../../src/store/migrate.js';
+import { describeEachDialect } from '../support/dialects.js';
+import { atMigration } from './support.js';
 
 const T0 = 1_764_550_800_000;
 
 describeEachDialect('migration 0016 (journey paths on the instance)', (dialect) => {
   it('carries every step over, in order, onto its instance and counts them per node and exit', async () => {
-    const { store, dispose } = await createTestStore(dialect, { migrate: false });
-    try {
-      await migrateUpTo(store, '0015-journey-instance-indexes');
-      await bootstrap(store, manualClock(T0), undefined);
+    await atMigration(dialect, '0015-journey-instance-indexes', T0, async (store) => {
       const run = (query: ReturnType<typeof sql>) => query.execute(store.db);
       await run(sql`insert into journeys (id, workspace_id, name, status, latest_version, published_version, audience_done, created_by, version, created_at, updated_at)
         values ('jrn_1', ${DEFAULT_WORKSPACE_ID}, 'J', 'published', 1, 1, 0, 'mem_admin', 1, ${T0}, ${T0})`);
@@ -37,8 +34,6 @@ describeEachDialect('migration 0016 (journey paths on the instance)', (dialect) 
       ]);
       const exits = await store.db.selectFrom('journey_node_exits').select(['node_id', 'exit', 'users']).orderBy('node_id').execute();
       expect(exits.map((e) => [e.node_id, e.exit, Number(e.users)])).toEqual([['judge', 'receipt:200', 1], ['send', 'sent', 2]]);
-    } finally {
-      await dispose();
-    }
+    });
   });
 });

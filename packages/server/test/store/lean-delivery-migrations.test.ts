@@ -2,11 +2,10 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../src/store/database.js';
 import { migrateUpTo } from '../../src/store/migrate.js';
-import { bootstrap, DEFAULT_WORKSPACE_ID } from '../../src/access/bootstrap.js';
-import { manualClock } from '../../src/shared/clock.js';
+import { DEFAULT_WORKSPACE_ID } from '../../src/access/bootstrap.js';
 import { latestReceipts } from '../../src/receipts/store.js';
-import { describeEachDialect } from '../support/dialects.js';
-import { createTestStore } from '../support/dialects.js';
+import { createTestStore, describeEachDialect } from '../support/dialects.js';
+import { atMigration } from './support.js';
 
 const T0 = 1_764_550_800_000;
 
@@ -29,10 +28,7 @@ async function seedOldShapes(store: Store): Promise<void> {
 
 describeEachDialect('migrations 0005 and 0006 (receipt keys, lean delivery rows)', (dialect) => {
   it('moves bodies, receipts and their order without losing a row', async () => {
-    const { store, dispose } = await createTestStore(dialect, { migrate: false });
-    try {
-      await migrateUpTo(store, '0004-audit');
-      await bootstrap(store, manualClock(T0), undefined);
+    await atMigration(dialect, '0004-audit', T0, async (store) => {
       await seedOldShapes(store);
       expect(await migrateUpTo(store, '0013-journey-node-counts')).toEqual(expect.arrayContaining(['0005-receipt-keys', '0006-lean-delivery-rows']));
 
@@ -51,9 +47,7 @@ describeEachDialect('migrations 0005 and 0006 (receipt keys, lean delivery rows)
       // Deleting a batch still takes its body with it.
       await store.db.deleteFrom('delivery_batches').where('id', '=', 'bat_1').execute();
       expect(await store.db.selectFrom('delivery_bodies').selectAll().execute()).toEqual([]);
-    } finally {
-      await dispose();
-    }
+    });
   });
 });
 

@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
-import { bootstrap, DEFAULT_WORKSPACE_ID } from '../../src/access/bootstrap.js';
+import { DEFAULT_WORKSPACE_ID } from '../../src/access/bootstrap.js';
 import { purgeReceipts } from '../../src/retention/store.js';
 import { latestReceipts, lastJourneyReceivedAt } from '../../src/receipts/store.js';
-import { manualClock } from '../../src/shared/clock.js';
-import { migrateToLatest, migrateUpTo } from '../../src/store/migrate.js';
-import { createTestStore, describeEachDialect } from '../support/dialects.js';
+import { migrateToLatest } from '../../src/store/migrate.js';
+import { describeEachDialect } from '../support/dialects.js';
+import { atMigration } from './support.js';
 
 const T0 = 1_764_550_800_000;
 const DAY = 86_400_000;
@@ -15,10 +15,7 @@ const JOURNEY_BATCH = 'bat_01kbaaaaab0000000000000000';
 
 describeEachDialect('migration 0014 (receipts keyed by batch)', (dialect) => {
   it('moves every receipt with its order, marks journey ones, and keys them by (batch, action, msg)', async () => {
-    const { store, dispose } = await createTestStore(dialect, { migrate: false });
-    try {
-      await migrateUpTo(store, '0013-journey-node-counts');
-      await bootstrap(store, manualClock(T0), undefined);
+    await atMigration(dialect, '0013-journey-node-counts', T0, async (store) => {
       const run = (query: ReturnType<typeof sql>) => query.execute(store.db);
       await run(sql`insert into webhooks (id, workspace_id, name, url, auth_method, key_sealed, id_types, pass_environment, receipt_enabled, receipt_retention_hours, enabled, version, created_at, updated_at)
         values ('wh_1', ${DEFAULT_WORKSPACE_ID}, 'W', 'http://127.0.0.1:9/hook', 'none', null, '["OPEN_ID"]', 0, 1, 72, 1, 1, ${T0}, ${T0})`);
@@ -55,8 +52,6 @@ describeEachDialect('migration 0014 (receipts keyed by batch)', (dialect) => {
       expect(await purgeReceipts(store.db, T0 + 17, 10)).toBe(2);
       expect(await purgeReceipts(store.db, T0 + 100 * DAY, 10)).toBe(2);
       expect(await store.db.selectFrom('receipts').selectAll().execute()).toEqual([]);
-    } finally {
-      await dispose();
-    }
+    });
   });
 });
