@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bundleServer } from '../../scripts/bundle-server.mjs';
+import { spawnServer } from '../support/server-process.js';
 
 const ROOT_MANIFEST = fileURLToPath(new URL('../../../../package.json', import.meta.url));
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hookreach-bundle-'));
@@ -31,33 +31,13 @@ describe('the bundled server (npm start)', { timeout: 90_000 }, () => {
     expect(fs.existsSync(path.join(out, 'checkpoint-worker.cjs'))).toBe(true);
     const dataDir = path.join(work, 'data');
     const env = { ...process.env, HOOKREACH_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'info', DATABASE_URL: '', HOOKREACH_ADMIN_TOKEN: '', NODE_OPTIONS: '' };
-    const child = spawn(process.execPath, [...flags, outfile, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`did not start:\n${output}`)), 60_000);
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
-        if (match) {
-          clearTimeout(timer);
-          resolve(Number(match[1]));
-        }
-      };
-      child.stdout.on('data', onData);
-      child.stderr.on('data', onData);
-      child.once('exit', (code) => reject(new Error(`exited ${code}:\n${output}`)));
-    });
-    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    const server = await spawnServer([...flags, outfile, 'start'], env);
+    const health = await fetch(`http://127.0.0.1:${server.port}/healthz`);
     expect(health.status).toBe(200);
     // Migrated its SQLite file, whose WAL the checkpoint worker (beside the bundle) keeps short.
     expect(fs.existsSync(path.join(dataDir, 'hookreach.sqlite'))).toBe(true);
-    child.removeAllListeners('exit');
-    const code = await new Promise<number | null>((done) => {
-      child.once('exit', (c) => done(c));
-      child.kill('SIGTERM');
-    });
-    expect(code).toBe(0);
-    expect(output).not.toMatch(/checkpoint.*(error|failed)/i);
+    expect(await server.stop()).toBe(0);
+    expect(server.output()).not.toMatch(/checkpoint.*(error|failed)/i);
   });
 });
 

@@ -1,9 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { spawnServer, type ServerProcess } from '../support/server-process.js';
 
 const BIN = fileURLToPath(new URL('../../bin/hookreach.js', import.meta.url));
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hookreach-cli-'));
@@ -12,28 +13,8 @@ const env = { ...process.env, HOOKREACH_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL:
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 /** Starts `hookreach start` and resolves with its port and everything it printed up to listening. */
-function start(): Promise<{ port: number; output: () => string; stop: () => Promise<number | null> }> {
-  const child = spawn(process.execPath, [BIN, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    // Generous: under a loaded CI machine, loading TypeScript and migrating takes seconds.
-    const timer = setTimeout(() => reject(new Error(`did not start:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Server listening at http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve({
-          port: Number(match[1]),
-          output: () => output,
-          stop: () => new Promise((done) => { child.once('exit', (code) => done(code)); child.kill('SIGTERM'); }),
-        });
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`exited ${code}:\n${output}`)));
-  });
+function start(): Promise<ServerProcess> {
+  return spawnServer([BIN, 'start'], env);
 }
 
 // Every test starts Node processes that load TypeScript through tsx: seconds each on a loaded CI machine.
