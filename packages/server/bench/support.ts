@@ -1,11 +1,10 @@
 /** What both benchmarks share: the child processes, the raw sender (the machine's limit), timing helpers. */
 import { fork, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildUserMessage, makeSignature, newNonce, serializeBatch, unixSeconds } from '@hookreach/protocol';
 import { Pool } from 'undici';
-import { bundleServer } from '../scripts/bundle-server.mjs';
+import { bundleServer, npmStartCommand } from '../scripts/bundle-server.mjs';
 
 /** The webhook key of every benchmark: spaces and a tab, as the signature vectors test. */
 export const KEY = 'bench key\twith spaces';
@@ -13,16 +12,6 @@ export const BATCH_SIZE = 100;
 export const CONCURRENCY = 64;
 const CHILD = fileURLToPath(new URL('./children.ts', import.meta.url));
 const SERVER_ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-/**
- * The node flags `npm start` runs the server with (package.json's start script, between `node` and
- * the bundle), so the bench measures the server as users run it.
- */
-function startFlags(): string[] {
-  const manifest = JSON.parse(fs.readFileSync(path.join(SERVER_ROOT, '..', '..', 'package.json'), 'utf8')) as { scripts: { start: string } };
-  const words = manifest.scripts.start.split(/\s+/);
-  return words.slice(1, words.findIndex((w) => w.endsWith('.mjs'))).filter((w) => w.startsWith('--'));
-}
 
 let serverChild: Promise<string> | undefined;
 
@@ -49,7 +38,8 @@ export async function startChild(role: string, env: NodeJS.ProcessEnv = {}): Pro
   // BENCH_SERVER_NODE_ARGS: extra node flags for the server roles (e.g. V8 heap settings to compare).
   const extra = server ? (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean) : [];
   const proc: ChildProcess = server
-    ? fork(await bundledServerChild(), [role], { execArgv: [...startFlags(), ...extra], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+    // With the node flags `npm start` gives the server, so the bench measures it as users run it.
+    ? fork(await bundledServerChild(), [role], { execArgv: [...npmStartCommand().flags, ...extra], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
     : fork(CHILD, [role], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     proc.once('exit', (code) => reject(new Error(`${role} exited with ${code}`)));

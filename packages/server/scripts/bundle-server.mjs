@@ -22,6 +22,14 @@ function externalDependencies() {
   return [...names].flatMap((name) => [name, `${name}/*`]);
 }
 
+/** `npm start`'s command (the root package.json's start script): the node flags before the bundle, and the bundle's path. */
+export function npmStartCommand() {
+  const manifest = JSON.parse(fs.readFileSync(path.join(packagesRoot, '..', 'package.json'), 'utf8'));
+  const words = manifest.scripts.start.split(/\s+/);
+  const at = words.findIndex((word) => word.endsWith('.mjs'));
+  return { flags: words.slice(1, at).filter((word) => word.startsWith('--')), bundle: words[at] };
+}
+
 /** Bundles `entry` (a path under the server package) into `outfile`, with the checkpoint worker beside it. */
 export async function bundleServer({ entry = 'src/cli/main.ts', outfile = path.join(serverRoot, 'dist', 'server', 'hookreach.mjs') } = {}) {
   await build({
@@ -40,6 +48,6 @@ export async function bundleServer({ entry = 'src/cli/main.ts', outfile = path.j
   return outfile;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   await bundleServer();
 }

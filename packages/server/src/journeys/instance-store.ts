@@ -9,9 +9,9 @@ import { pathTails } from './path.js';
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * The engine's queries on `journey_instances` and `journey_node_exits`. Work is claimed with a lease (as
- * the delivery outbox does) and every write of a claimed instance is guarded by its owner, so a
- * runner whose lease was taken over writes nothing.
+ * The engine's queries on `journey_instances` and `journey_node_exits`. Work is claimed with a
+ * lease (as the delivery outbox does) and every write of a claimed instance is guarded by its owner,
+ * so a runner whose lease was taken over writes nothing.
  */
 
 export type InstanceRow = Selectable<JourneyInstanceRow>;

@@ -290,8 +290,7 @@ export interface TestSendRow {
   created_at: number;
 }
 
-/** One accepted receipt. `msg_id` is unique per webhook: a repeat is acknowledged, not stored again. */
-/** An accepted receipt; (action_id, msg_id) is its key. The latest of a message has the newest received_at, then the highest position. */
+/** An accepted receipt; (batch_id, action_id, msg_id) is its key. The latest of a message has the newest received_at, then the highest position. */
 export interface ReceiptRow {
   batch_id: string;
   action_id: string;

@@ -3,10 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundleServer } from '../../scripts/bundle-server.mjs';
+import { bundleServer, npmStartCommand } from '../../scripts/bundle-server.mjs';
 import { spawnServer } from '../support/server-process.js';
 
-const ROOT_MANIFEST = fileURLToPath(new URL('../../../../package.json', import.meta.url));
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hookreach-bundle-'));
 // Inside the package, so node finds the dependencies the bundle leaves external; apart from the checkout's own bundle.
 const out = path.join(fileURLToPath(new URL('../../dist/', import.meta.url)), `test-${process.pid}`);
@@ -16,16 +15,9 @@ afterAll(() => {
   fs.rmSync(out, { recursive: true, force: true });
 });
 
-/** `npm start`'s command: node, its flags, the bundle, `start`. */
-function startScript(): { flags: string[]; bundle: string } {
-  const words = (JSON.parse(fs.readFileSync(ROOT_MANIFEST, 'utf8')) as { scripts: { start: string } }).scripts.start.split(/\s+/);
-  const at = words.findIndex((w) => w.endsWith('.mjs'));
-  return { flags: words.slice(1, at), bundle: words[at]! };
-}
-
 describe('the bundled server (npm start)', { timeout: 90_000 }, () => {
   it('starts from its bundle with npm start\'s node flags, serves, and stops on SIGTERM', async () => {
-    const { flags, bundle } = startScript();
+    const { flags, bundle } = npmStartCommand();
     expect(words(bundle)).toEqual(['packages', 'server', 'dist', 'server', 'hookreach.mjs']);
     const outfile = await bundleServer({ outfile: path.join(out, 'hookreach.mjs') });
     expect(fs.existsSync(path.join(out, 'checkpoint-worker.cjs'))).toBe(true);
