@@ -30,7 +30,8 @@ function refusal(receipt: ReceiptInput, webhook: ReceiptWebhook | undefined, mes
   const params = receipt.callback_params;
   if (!webhook) return `callback_params.webhook_id ${quote(params.webhook_id)} is not a webhook`;
   if (!webhook.receiptEnabled) return `receipts are not enabled on webhook ${quote(webhook.id)}`;
-  if (!message) return `callback_params.actionId ${quote(params.actionId)} is not a message sent through Hookreach`;
+  // Messages are known by batch and action id together: a wrong batchId alone finds no message.
+  if (!message) return `callback_params.actionId ${quote(params.actionId)} is not a message sent through Hookreach in batchId ${quote(params.batchId)}`;
   const mismatched: string[] = [];
   if (message.webhookId !== params.webhook_id) mismatched.push('webhook_id');
   if (message.batchId !== params.batchId) mismatched.push('batchId');

@@ -16,6 +16,7 @@ import * as journeyNodeCounts from './migrations/0013-journey-node-counts.js';
 import * as receiptsByBatch from './migrations/0014-receipts-by-batch.js';
 import * as journeyInstanceIndexes from './migrations/0015-journey-instance-indexes.js';
 import * as journeyPaths from './migrations/0016-journey-paths.js';
+import * as messagesByBatch from './migrations/0017-messages-by-batch.js';
 import type { Store } from './database.js';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -38,6 +39,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0014-receipts-by-batch': receiptsByBatch,
   '0015-journey-instance-indexes': journeyInstanceIndexes,
   '0016-journey-paths': journeyPaths,
+  '0017-messages-by-batch': messagesByBatch,
 };
 
 // Kysely cannot tell the dialect inside a migration, so each one is handed it.

@@ -61,11 +61,13 @@ describeEachDialect('receipt counts', (dialect) => {
   });
 
   it('lists the receipts of one message, oldest first, and keeps its latest status', async () => {
-    const receipts = await listMessageReceipts(t().ctx.store, messagesA[3]!.actionId);
+    const receipts = await listMessageReceipts(t().ctx.store, { batchId: batchA, actionId: messagesA[3]!.actionId });
     expect(receipts.map((r) => r.status)).toEqual(['FAIL', '200']);
     expect(receipts[1]!.receivedAt - receipts[0]!.receivedAt).toBe(1000);
     expect(receipts[0]).toMatchObject({ customerId: messagesA[3]!.customerId, sendTime: '1764550800000', msgId: expect.stringMatching(/^[0-9a-f]{32}$/) });
     expect(await latestStatusesOf(t(), [messagesA[3]!.actionId])).toEqual(['200']);
-    expect(await listMessageReceipts(t().ctx.store, 'act_none')).toEqual([]);
+    expect(await listMessageReceipts(t().ctx.store, { batchId: batchA, actionId: 'act_none' })).toEqual([]);
+    // A message is known by its batch and action id together: another batch's key finds nothing.
+    expect(await listMessageReceipts(t().ctx.store, { batchId: batchB, actionId: messagesA[3]!.actionId })).toEqual([]);
   });
 });

@@ -80,6 +80,8 @@ describeEachDialect('receipt reports', (dialect) => {
       receiptFor(other.messages[0]!, '200'),
       { ...receiptFor(messages[0]!, '200'), callback_params: { ...messages[0]!.callbackParams, webhook_id: 'wh_missing' } },
       receiptFor(messages[4]!, 'FAIL'),
+      // A wrong batchId, with no other receipt naming the message's real batch.
+      { ...receiptFor(messages[2]!, '200'), callback_params: { ...messages[2]!.callbackParams, batchId: 'bat_other' } },
     ];
     const res = await postReceipts(t(), report);
     expect(res.statusCode).toBe(200);
@@ -88,13 +90,14 @@ describeEachDialect('receipt reports', (dialect) => {
     expect(body.accepted).toBe(2);
     expect(body.rejected).toEqual([
       { index: 1, msg_id: report[1]!.msg_id, reason: `status "NOPE" is not a receipt status of webhook "${webhook.id}"` },
-      { index: 2, msg_id: report[2]!.msg_id, reason: 'callback_params.actionId "act_unknown" is not a message sent through Hookreach' },
+      { index: 2, msg_id: report[2]!.msg_id, reason: `callback_params.actionId "act_unknown" is not a message sent through Hookreach in batchId "${messages[2]!.callbackParams.batchId}"` },
       { index: 3, msg_id: report[3]!.msg_id, reason: 'cst_id "someone-else" is not the customer the message was sent to' },
       { index: 4, msg_id: report[4]!.msg_id, reason: `callback_params.batchId does not match the message sent as actionId "${messages[4]!.actionId}"` },
       { index: 5, msg_id: report[5]!.msg_id, reason: `receipts are not enabled on webhook "${noReceipts.id}"` },
       { index: 6, msg_id: report[6]!.msg_id, reason: 'callback_params.webhook_id "wh_missing" is not a webhook' },
+      { index: 8, msg_id: report[8]!.msg_id, reason: `callback_params.actionId "${messages[2]!.actionId}" is not a message sent through Hookreach in batchId "bat_other"` },
     ]);
-    expect(body.message).toMatch(/^6 of 8 receipts rejected: receipts\[1\] \(msg_id "[0-9a-f]{32}"\): status "NOPE" is not a receipt status/);
+    expect(body.message).toMatch(/^7 of 9 receipts rejected: receipts\[1\] \(msg_id "[0-9a-f]{32}"\): status "NOPE" is not a receipt status/);
     for (const r of body.rejected) expect(body.message).toContain(`receipts[${r.index}] (msg_id "${r.msg_id}"): ${r.reason}`);
 
     const stored = await receiptsOf(t(), webhook.id);

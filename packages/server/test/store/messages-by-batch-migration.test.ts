@@ -1,0 +1,40 @@
+import { sql } from 'kysely';
+import { expect, it } from 'vitest';
+import { DEFAULT_WORKSPACE_ID } from '../../src/access/bootstrap.js';
+import { migrateToLatest } from '../../src/store/migrate.js';
+import { describeEachDialect } from '../support/dialects.js';
+import { atMigration } from './support.js';
+
+const T0 = 1_764_550_800_000;
+
+describeEachDialect('migration 0017 (messages keyed by batch)', (dialect) => {
+  it('carries every message over, keys them (batch_id, action_id) and still deletes them with their batch', async () => {
+    await atMigration(dialect, '0016-journey-paths', T0, async (store) => {
+      const run = (query: ReturnType<typeof sql>) => query.execute(store.db);
+      await run(sql`insert into webhooks (id, workspace_id, name, url, auth_method, key_sealed, id_types, pass_environment, receipt_enabled, receipt_retention_hours, enabled, version, created_at, updated_at)
+        values ('wh_1', ${DEFAULT_WORKSPACE_ID}, 'W', 'http://127.0.0.1:9/hook', 'none', null, '["OPEN_ID"]', 0, 1, 72, 1, 1, ${T0}, ${T0})`);
+      await run(sql`insert into delivery_batches (id, workspace_id, webhook_id, run_kind, task_id, journey_id, node_id, user_count, status, attempts, max_attempts, next_attempt_at, created_at, updated_at, finished_at)
+        values ('bat_1', ${DEFAULT_WORKSPACE_ID}, 'wh_1', 'task', 'task_1', null, null, 2, 'succeeded', 1, 9, ${T0}, ${T0}, ${T0}, ${T0 + 5}),
+               ('bat_2', ${DEFAULT_WORKSPACE_ID}, 'wh_1', 'task', 'task_1', null, null, 1, 'succeeded', 1, 9, ${T0}, ${T0}, ${T0}, ${T0 + 5})`);
+      await run(sql`insert into delivery_messages (action_id, batch_id, webhook_id, customer_id, target_type, target_id)
+        values ('act_3', 'bat_1', 'wh_1', 'c3', 'OPEN_ID', 'o3'), ('act_1', 'bat_2', 'wh_1', 'c1', 'MOBILE', 'm1'), ('act_2', 'bat_1', 'wh_1', 'c2', 'OPEN_ID', 'o2')`);
+
+      expect(await migrateToLatest(store)).toContain('0017-messages-by-batch');
+
+      // In key order: by batch, then action id.
+      expect(await store.db.selectFrom('delivery_messages').selectAll().orderBy('batch_id').orderBy('action_id').execute()).toEqual([
+        { batch_id: 'bat_1', action_id: 'act_2', webhook_id: 'wh_1', customer_id: 'c2', target_type: 'OPEN_ID', target_id: 'o2' },
+        { batch_id: 'bat_1', action_id: 'act_3', webhook_id: 'wh_1', customer_id: 'c3', target_type: 'OPEN_ID', target_id: 'o3' },
+        { batch_id: 'bat_2', action_id: 'act_1', webhook_id: 'wh_1', customer_id: 'c1', target_type: 'MOBILE', target_id: 'm1' },
+      ]);
+      // The key refuses a repeat of (batch_id, action_id) and a message of no batch.
+      await expect(run(sql`insert into delivery_messages (action_id, batch_id, webhook_id, customer_id, target_type, target_id) values ('act_2', 'bat_1', 'wh_1', 'c9', 'OPEN_ID', 'o9')`)).rejects.toThrow();
+      await expect(run(sql`insert into delivery_messages (action_id, batch_id, webhook_id, customer_id, target_type, target_id) values ('act_9', 'bat_none', 'wh_1', 'c9', 'OPEN_ID', 'o9')`)).rejects.toThrow();
+      // The action id alone is no longer a key: the key is the pair.
+      await run(sql`insert into delivery_messages (action_id, batch_id, webhook_id, customer_id, target_type, target_id) values ('act_1', 'bat_1', 'wh_1', 'c1', 'OPEN_ID', 'o1')`);
+      // Deleting a batch still takes its messages with it.
+      await store.db.deleteFrom('delivery_batches').where('id', '=', 'bat_1').execute();
+      expect(await store.db.selectFrom('delivery_messages').select('action_id').execute()).toEqual([{ action_id: 'act_1' }]);
+    });
+  });
+});
