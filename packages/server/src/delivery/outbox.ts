@@ -94,8 +94,8 @@ async function insertPostgres(trx: Transaction<Database>, c: OutboxCommon, chunk
     const end = start + POSTGRES_ROWS.messages;
     await trx.executeQuery(
       CompiledQuery.raw(
-        `insert into delivery_messages (action_id, batch_id, webhook_id, customer_id, target_type, target_id)
-         select u.a, u.b, $6::text, u.c, u.t, u.i
+        `insert into delivery_messages (action_id, batch_id, customer_id, target_type, target_id)
+         select u.a, u.b, u.c, u.t, u.i
          from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) as u(a, b, c, t, i)`,
         [
           chunk.actionIds.slice(start, end),
@@ -103,7 +103,6 @@ async function insertPostgres(trx: Transaction<Database>, c: OutboxCommon, chunk
           chunk.customerIds.slice(start, end),
           chunk.targetTypes.slice(start, end),
           chunk.targetIds.slice(start, end),
-          c.webhookId,
         ],
       ),
     );
@@ -132,8 +131,8 @@ async function insertSqlite(trx: Transaction<Database>, c: OutboxCommon, chunk: 
   for (let start = 0; start < messageCount; start += SQLITE_ROWS.messages) {
     const end = Math.min(start + SQLITE_ROWS.messages, messageCount);
     const params: unknown[] = [];
-    for (let i = start; i < end; i++) params.push(chunk.actionIds[i], chunk.messageBatchIds[i], c.webhookId, chunk.customerIds[i], chunk.targetTypes[i], chunk.targetIds[i]);
-    const sqlText = sqliteInsert('delivery_messages', MESSAGE_INSERT, '(?, ?, ?, ?, ?, ?)', end - start);
+    for (let i = start; i < end; i++) params.push(chunk.actionIds[i], chunk.messageBatchIds[i], chunk.customerIds[i], chunk.targetTypes[i], chunk.targetIds[i]);
+    const sqlText = sqliteInsert('delivery_messages', MESSAGE_INSERT, '(?, ?, ?, ?, ?)', end - start);
     await trx.executeQuery(CompiledQuery.raw(sqlText, params));
   }
 }
@@ -141,7 +140,7 @@ async function insertSqlite(trx: Transaction<Database>, c: OutboxCommon, chunk: 
 const BATCH_INSERT =
   'insert into delivery_batches (id, workspace_id, webhook_id, run_kind, task_id, journey_id, node_id, user_count, status, attempts, max_attempts, next_attempt_at, created_at, updated_at) values ';
 const BODY_INSERT = 'insert into delivery_bodies (batch_id, body) values ';
-const MESSAGE_INSERT = 'insert into delivery_messages (action_id, batch_id, webhook_id, customer_id, target_type, target_id) values ';
+const MESSAGE_INSERT = 'insert into delivery_messages (action_id, batch_id, customer_id, target_type, target_id) values ';
 const sqliteCache = new Map<string, string>();
 
 function sqliteInsert(table: string, head: string, tuple: string, rows: number): string {

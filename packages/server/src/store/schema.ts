@@ -252,7 +252,6 @@ export interface DeliveryMessageRow {
   /** Also `callback_params.actionId`. */
   action_id: string;
   batch_id: string;
-  webhook_id: string;
   customer_id: string;
   target_type: string;
   target_id: string;

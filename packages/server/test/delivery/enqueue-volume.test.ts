@@ -32,7 +32,7 @@ describeEachDialect('enqueueBatches volume', (dialect) => {
     expect(result).toHaveLength(BATCHES);
     expect(new Set(result.flatMap((b) => b.actionIds)).size).toBe(BATCHES * 100);
     const db = t().ctx.store.db;
-    const counted = await db.selectFrom('delivery_messages').select((eb) => eb.fn.countAll<number>().as('n')).where('webhook_id', '=', webhookId).executeTakeFirstOrThrow();
+    const counted = await db.selectFrom('delivery_messages as m').innerJoin('delivery_batches as b', 'b.id', 'm.batch_id').select((eb) => eb.fn.countAll<number>().as('n')).where('b.webhook_id', '=', webhookId).executeTakeFirstOrThrow();
     expect(Number(counted.n)).toBe(BATCHES * 100);
     const bodies = await db.selectFrom('delivery_bodies as d').innerJoin('delivery_batches as b', 'b.id', 'd.batch_id').select((eb) => eb.fn.countAll<number>().as('n')).where('b.webhook_id', '=', webhookId).executeTakeFirstOrThrow();
     expect(Number(bodies.n)).toBe(BATCHES);

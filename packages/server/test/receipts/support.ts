@@ -76,7 +76,7 @@ export async function seedDelivery(
     await t.ctx.store.db
       .insertInto('delivery_messages')
       .values(messages.slice(i, i + 500).map((m) => ({
-        action_id: m.actionId, batch_id: batchId, webhook_id: webhookId, customer_id: m.customerId, target_type: 'OPEN_ID',
+        action_id: m.actionId, batch_id: batchId, customer_id: m.customerId, target_type: 'OPEN_ID',
         target_id: `open-${m.customerId}`,
       })))
       .execute();
@@ -136,9 +136,10 @@ export async function receiptsOf(t: TestApp, webhookId: string) {
   return t.ctx.store.db
     .selectFrom('receipts as r')
     .innerJoin('delivery_messages as m', (join) => join.onRef('m.batch_id', '=', 'r.batch_id').onRef('m.action_id', '=', 'r.action_id'))
+    .innerJoin('delivery_batches as b', 'b.id', 'r.batch_id')
     .selectAll('r')
     .select('m.customer_id')
-    .where('m.webhook_id', '=', webhookId)
+    .where('b.webhook_id', '=', webhookId)
     .orderBy('r.received_at')
     .orderBy('r.position')
     .execute();
