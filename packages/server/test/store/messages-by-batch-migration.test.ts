@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 import { DEFAULT_WORKSPACE_ID } from '../../src/access/bootstrap.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { describeEachDialect } from '../support/dialects.js';
-import { atMigration } from './support.js';
+import { atMigration, insertWebhookRow } from './support.js';
 
 const T0 = 1_764_550_800_000;
 
@@ -11,8 +11,7 @@ describeEachDialect('migration 0017 (messages keyed by batch, without webhook_id
   it('carries every message over, keys them (batch_id, action_id) and still deletes them with their batch', async () => {
     await atMigration(dialect, '0016-journey-paths', T0, async (store) => {
       const run = (query: ReturnType<typeof sql>) => query.execute(store.db);
-      await run(sql`insert into webhooks (id, workspace_id, name, url, auth_method, key_sealed, id_types, pass_environment, receipt_enabled, receipt_retention_hours, enabled, version, created_at, updated_at)
-        values ('wh_1', ${DEFAULT_WORKSPACE_ID}, 'W', 'http://127.0.0.1:9/hook', 'none', null, '["OPEN_ID"]', 0, 1, 72, 1, 1, ${T0}, ${T0})`);
+      await insertWebhookRow(store, T0);
       await run(sql`insert into delivery_batches (id, workspace_id, webhook_id, run_kind, task_id, journey_id, node_id, user_count, status, attempts, max_attempts, next_attempt_at, created_at, updated_at, finished_at)
         values ('bat_1', ${DEFAULT_WORKSPACE_ID}, 'wh_1', 'task', 'task_1', null, null, 2, 'succeeded', 1, 9, ${T0}, ${T0}, ${T0}, ${T0 + 5}),
                ('bat_2', ${DEFAULT_WORKSPACE_ID}, 'wh_1', 'task', 'task_1', null, null, 1, 'succeeded', 1, 9, ${T0}, ${T0}, ${T0}, ${T0 + 5})`);

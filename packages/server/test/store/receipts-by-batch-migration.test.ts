@@ -5,7 +5,7 @@ import { purgeReceipts } from '../../src/retention/store.js';
 import { latestReceipts, lastJourneyReceivedAt } from '../../src/receipts/store.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { describeEachDialect } from '../support/dialects.js';
-import { atMigration } from './support.js';
+import { atMigration, insertWebhookRow } from './support.js';
 
 const T0 = 1_764_550_800_000;
 const DAY = 86_400_000;
@@ -17,8 +17,7 @@ describeEachDialect('migration 0014 (receipts keyed by batch)', (dialect) => {
   it('moves every receipt with its order, marks journey ones, and keys them by (batch, action, msg)', async () => {
     await atMigration(dialect, '0013-journey-node-counts', T0, async (store) => {
       const run = (query: ReturnType<typeof sql>) => query.execute(store.db);
-      await run(sql`insert into webhooks (id, workspace_id, name, url, auth_method, key_sealed, id_types, pass_environment, receipt_enabled, receipt_retention_hours, enabled, version, created_at, updated_at)
-        values ('wh_1', ${DEFAULT_WORKSPACE_ID}, 'W', 'http://127.0.0.1:9/hook', 'none', null, '["OPEN_ID"]', 0, 1, 72, 1, 1, ${T0}, ${T0})`);
+      await insertWebhookRow(store, T0);
       await run(sql`insert into delivery_batches (id, workspace_id, webhook_id, run_kind, task_id, journey_id, node_id, user_count, status, attempts, max_attempts, next_attempt_at, created_at, updated_at, finished_at)
         values (${TASK_BATCH}, ${DEFAULT_WORKSPACE_ID}, 'wh_1', 'task', 'task_1', null, null, 1, 'succeeded', 1, 9, ${T0}, ${T0}, ${T0}, ${T0 + 5}),
                (${JOURNEY_BATCH}, ${DEFAULT_WORKSPACE_ID}, 'wh_1', 'journey', null, 'jrn_1', 'send', 1, 'succeeded', 1, 9, ${T0}, ${T0}, ${T0}, ${T0 + 5})`);
