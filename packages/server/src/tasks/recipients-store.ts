@@ -65,7 +65,7 @@ function receiptConditions(filter: RecipientFilter): RawBuilder<boolean>[] {
 /**
  * Up to `limit` recipients of a task after `after`, in (batch id, action id) order: keyset paging, so
  * the millionth recipient is as quick to reach as the first. Walks the task's batches in groups on the
- * (task_id, status, id) index and reads each group's messages through their batch index.
+ * (task_id, status, id) index and reads each group's messages through their key (batch_id, action_id).
  */
 export async function readRecipients(db: Kysely<Database>, taskId: string, filter: RecipientFilter, after: RecipientCursor | null, limit: number): Promise<RecipientRow[]> {
   const found: RecipientRow[] = [];
