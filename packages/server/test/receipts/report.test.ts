@@ -106,6 +106,20 @@ describeEachDialect('receipt reports', (dialect) => {
     expect(await latestStatusesOf(t(), [...messages].map((m) => m.actionId).sort())).toEqual(['200', null, null, null, 'FAIL']);
   });
 
+  it('matches each receipt against the message it names, whichever of two claims of one message comes first', async () => {
+    const webhook = await createReceiptWebhook(t());
+    const { messages } = await seedDelivery(t(), webhook.id, { users: 2 });
+    const wrongCustomer = (m: (typeof messages)[number]) => ({ ...receiptFor(m, '200'), callback_params: { ...m.callbackParams, customerId: 'cst_other' } });
+    // Message 0: the wrong customer first, then the right one. Message 1: the right one first.
+    const report = [wrongCustomer(messages[0]!), receiptFor(messages[0]!, '200'), receiptFor(messages[1]!, '200'), wrongCustomer(messages[1]!)];
+    const body = (await postReceipts(t(), report)).json();
+    expect(body.accepted).toBe(2);
+    expect(body.rejected).toEqual([0, 3].map((index) => ({
+      index, msg_id: report[index]!.msg_id, reason: `callback_params.customerId does not match the message sent as actionId "${messages[index === 0 ? 0 : 1]!.actionId}"`,
+    })));
+    expect((await receiptsOf(t(), webhook.id)).map((r) => r.msg_id).sort()).toEqual([report[1]!.msg_id, report[2]!.msg_id].sort());
+  });
+
   it('refuses with code 400 a report whose receipts are all refused, storing none', async () => {
     const webhook = await createReceiptWebhook(t());
     const { messages } = await seedDelivery(t(), webhook.id, { users: 2 });
