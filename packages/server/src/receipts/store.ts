@@ -66,37 +66,39 @@ export interface DeliveredMessage {
   fromJourney: boolean;
 }
 
-/** A message a receipt names: its action id, the batch and the customer the receipt says it was sent in and to. */
+/** A message a receipt names: its action id and the batch the receipt says it was sent in. */
 export interface ClaimedMessage {
   actionId: string;
   batchId: string;
-  customerId: string;
 }
 
 /**
- * The messages among `claimed` that exist in the batch their receipt names, by action id. The
- * database checks every claim against delivery_messages' key and answers only the exceptions (a
- * message missing, or sent to another customer, with that customer), so a report whose receipts
- * all match reads no message row at all: each claimed message is then as its receipt says. Then
- * the batches of the messages found, once each. A message claimed twice with different customers
- * is checked with the first; the others then differ from what is returned, as they should.
+ * Receipts a batch must be named by before its messages are read whole (one range of the key)
+ * instead of one key lookup per message: a whole batch is at most 100 rows, read about 1.5x cheaper
+ * per row than looked up one by one (measured with better-sqlite3 alone).
+ */
+const WHOLE_BATCH_MIN = 20;
+
+/**
+ * The messages among `claimed` that exist in the batch their receipt names, by action id
+ * (delivery_messages is keyed by batch, then action id). Batches named by many receipts are read
+ * whole; the other messages are looked up by key, in one statement whatever their number (the keys
+ * travel as one parameter: action ids by batch as JSON on SQLite, two text[] on PostgreSQL). Then
+ * their batches, once each.
  */
 export async function loadDeliveredMessages(db: Kysely<Database>, dialect: Dialect, claimed: readonly ClaimedMessage[]): Promise<Map<string, DeliveredMessage>> {
   const found = new Map<string, DeliveredMessage>();
   if (claimed.length === 0) return found;
-  const keys = new Map<string, ClaimedMessage>();
-  for (const c of claimed) if (!keys.has(messageKey(c))) keys.set(messageKey(c), c);
-  const customers = new Map<string, string>();
-  for (const c of keys.values()) customers.set(messageKey(c), c.customerId);
-  for (const e of await claimExceptions(db, dialect, [...keys.values()])) {
-    if (e.customer_id === null) customers.delete(messageKey({ batchId: e.batch_id, actionId: e.action_id }));
-    else customers.set(messageKey({ batchId: e.batch_id, actionId: e.action_id }), e.customer_id);
-  }
-  if (customers.size === 0) return found;
-  const batchIds = new Set<string>();
-  for (const key of customers.keys()) batchIds.add(keys.get(key)!.batchId);
+  const perBatch = new Map<string, number>();
+  for (const c of claimed) perBatch.set(c.batchId, (perBatch.get(c.batchId) ?? 0) + 1);
+  const whole = new Set([...perBatch].filter(([, n]) => n >= WHOLE_BATCH_MIN).map(([id]) => id));
+  const wanted = new Set(claimed.map((c) => c.actionId));
+  const rows: MessageRow[] = [];
+  for (const r of await readWholeBatches(db, dialect, [...whole])) if (wanted.has(r.action_id)) rows.push(r);
+  rows.push(...(await readMessagesByKey(db, dialect, claimed.filter((c) => !whole.has(c.batchId)))));
+  if (rows.length === 0) return found;
   const batches = new Map<string, { webhookId: string; sentAt: number; fromJourney: boolean }>();
-  for (const part of chunk([...batchIds], IN_CHUNK)) {
+  for (const part of chunk([...new Set(rows.map((r) => r.batch_id))], IN_CHUNK)) {
     const batchRows = await db.selectFrom('delivery_batches').select(['id', 'webhook_id', 'status', 'finished_at', 'created_at', 'journey_id']).where('id', 'in', part).execute();
     for (const b of batchRows) {
       // A user is sent when its batch succeeds (finished_at); until then the batch's creation stands in.
@@ -104,41 +106,36 @@ export async function loadDeliveredMessages(db: Kysely<Database>, dialect: Diale
       batches.set(b.id, { webhookId: b.webhook_id, sentAt: Number(sentAt), fromJourney: b.journey_id !== null });
     }
   }
-  for (const [key, customerId] of customers) {
-    const { batchId, actionId } = keys.get(key)!;
-    const batch = batches.get(batchId);
+  for (const r of rows) {
+    const batch = batches.get(r.batch_id);
     // Messages are deleted with their batch (a cascade): a message without one cannot be read here.
     if (!batch) continue;
-    found.set(actionId, { actionId, batchId, customerId, ...batch });
+    found.set(r.action_id, { actionId: r.action_id, batchId: r.batch_id, customerId: r.customer_id, ...batch });
   }
   return found;
 }
 
-const messageKey = (m: MessageKey): string => `${m.batchId}\u0000${m.actionId}`;
+type MessageRow = { action_id: string; batch_id: string; customer_id: string };
 
-/** A claimed message that is not as claimed: missing (customer_id null), or sent to `customer_id`. */
-type ClaimException = { batch_id: string; action_id: string; customer_id: string | null };
+/** Every message of the batches `batchIds`, in one statement (a range of the key per batch). */
+async function readWholeBatches(db: Kysely<Database>, dialect: Dialect, batchIds: readonly string[]): Promise<MessageRow[]> {
+  if (batchIds.length === 0) return [];
+  const matches = dialect === 'postgres' ? sql`batch_id = any(${[...batchIds]}::text[])` : sql`batch_id in (select value from json_each(${JSON.stringify(batchIds)}))`;
+  const { rows } = await sql<MessageRow>`select action_id, batch_id, customer_id from delivery_messages where ${matches}`.execute(db);
+  return rows;
+}
 
-/** The claims that do not match a stored message, in one statement (one key lookup per claim, in the database). */
-async function claimExceptions(db: Kysely<Database>, dialect: Dialect, claims: readonly ClaimedMessage[]): Promise<ClaimException[]> {
-  let query;
+/** The messages with the keys `keys`, in one statement (one key lookup each). */
+async function readMessagesByKey(db: Kysely<Database>, dialect: Dialect, keys: readonly ClaimedMessage[]): Promise<MessageRow[]> {
+  if (keys.length === 0) return [];
+  let from;
   if (dialect === 'postgres') {
-    query = sql<ClaimException>`
-      select k.batch_id, k.action_id, m.customer_id
-      from unnest(${claims.map((c) => c.batchId)}::text[], ${claims.map((c) => c.actionId)}::text[], ${claims.map((c) => c.customerId)}::text[]) as k(batch_id, action_id, customer_id)
-      left join delivery_messages m on m.batch_id = k.batch_id and m.action_id = k.action_id
-      where m.customer_id is distinct from k.customer_id`;
+    from = sql`unnest(${keys.map((k) => k.batchId)}::text[], ${keys.map((k) => k.actionId)}::text[]) as k(batch_id, action_id) join delivery_messages m on m.batch_id = k.batch_id and m.action_id = k.action_id`;
   } else {
-    // {batchId: {actionId: customerId}}: json_each's key and value are the columns, with no JSON path to re-read per row.
-    const byBatch = Object.create(null) as Record<string, Record<string, string>>;
-    for (const c of claims) (byBatch[c.batchId] ??= Object.create(null) as Record<string, string>)[c.actionId] = c.customerId;
-    query = sql<ClaimException>`
-      select b.key as batch_id, a.key as action_id, m.customer_id
-      from json_each(${JSON.stringify(byBatch)}) as b cross join json_each(b.value) as a
-      left join delivery_messages m on m.batch_id = b.key and m.action_id = a.key
-      where m.customer_id is not a.value`;
+    from = sql`json_each(${JSON.stringify(actionIdsByBatch(keys))}) as b cross join json_each(b.value) as a cross join delivery_messages m on m.batch_id = b.key and m.action_id = a.value`;
   }
-  return (await query.execute(db)).rows;
+  const { rows } = await sql<MessageRow>`select distinct m.action_id, m.batch_id, m.customer_id from ${from}`.execute(db);
+  return rows;
 }
 
 /** `{batchId: [actionId, ...]}`: message keys as one JSON parameter, each batch id once. */
