@@ -2,13 +2,12 @@ import { sql, type Kysely } from 'kysely';
 import type { Dialect } from '../dialect.js';
 
 /**
- * delivery_messages keyed (batch_id, action_id), with no other index, and without webhook_id (the
- * batch's, which every reader already joins or knows). Every reader already knows a
- * message's batch (receipts name it in callback_params.batchId; journeys keep last_batch_id; task
- * pages walk batches), so the action_id key and the batch_id index were two b-trees written per
- * user for lookups the key's order gives. On SQLite the table is WITHOUT ROWID, clustered by batch:
- * 2.8 µs per inserted user instead of 3.9, and 113 MB instead of 190 for a million users
- * (better-sqlite3 alone, docs/benchmarks.md, sixth session); webhook_id was ~30 more bytes a row.
+ * delivery_messages keyed (batch_id, action_id), with no other index and no webhook_id of its own
+ * (the batch's). Every reader knows a message's batch: receipts name it in callback_params.batchId,
+ * journeys keep last_batch_id, task pages walk batches. So the action_id key and the batch_id index
+ * were two b-trees written per user for lookups the key's order gives. On SQLite the table is
+ * WITHOUT ROWID, clustered by batch: 2.8 µs per inserted user instead of 3.7–4.1, and 113 MB instead
+ * of 190 for a million users (better-sqlite3 alone, docs/benchmarks.md, sixth session).
  */
 export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   if (dialect === 'postgres') {
