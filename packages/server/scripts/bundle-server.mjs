@@ -30,11 +30,9 @@ export function npmStartCommand() {
   return { flags: words.slice(1, at).filter((word) => word.startsWith('--')), bundle: words[at] };
 }
 
-/** Bundles `entry` (a path under the server package) into `outfile`, with the checkpoint worker beside it. */
+/** Bundles `entry` (a path under the server package) into `outfile`, with the threads it starts beside it: the checkpoint worker and the task page thread. */
 export async function bundleServer({ entry = 'src/cli/main.ts', outfile = path.join(serverRoot, 'dist', 'server', 'hookreach.mjs') } = {}) {
-  await build({
-    entryPoints: [path.join(serverRoot, entry)],
-    outfile,
+  const options = {
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -43,7 +41,10 @@ export async function bundleServer({ entry = 'src/cli/main.ts', outfile = path.j
     // CommonJS code inside the bundle may still call require.
     banner: { js: "import { createRequire as __hookreachRequire } from 'node:module'; const require = __hookreachRequire(import.meta.url);" },
     logLevel: 'warning',
-  });
+  };
+  await build({ ...options, entryPoints: [path.join(serverRoot, entry)], outfile });
+  // The name tasks/page-source.ts looks for beside the bundle.
+  await build({ ...options, entryPoints: [path.join(serverRoot, 'src', 'tasks', 'page-thread.ts')], outfile: path.join(path.dirname(outfile), 'task-page-thread.mjs') });
   fs.copyFileSync(path.join(serverRoot, 'src', 'store', 'checkpoint-worker.cjs'), path.join(path.dirname(outfile), 'checkpoint-worker.cjs'));
   return outfile;
 }

@@ -1,5 +1,6 @@
 import type { Insertable, Kysely, Selectable } from 'kysely';
 import { nameContains } from '../store/queries.js';
+import { parseStrings } from './users-page.js';
 import type { AudienceRow, Database } from '../store/schema.js';
 
 /** One user of an audience as tasks and journeys read it. */
@@ -127,15 +128,4 @@ function toRecord(row: Selectable<AudienceRow>): AudienceRecord {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
-}
-
-// Stored JSON is written only by the import, which guarantees an object of strings; anything else reads as empty.
-function parseStrings(json: string): Record<string, string> {
-  try {
-    const value: unknown = JSON.parse(json);
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, string>;
-  } catch {
-    // fall through
-  }
-  return {};
 }

@@ -1,15 +1,16 @@
-import { buildUserMessage, MAX_BATCH_SIZE, serializeBatch, type UserMessageInput, type WebhookUserMessage } from '@hookreach/protocol';
+import { MAX_BATCH_SIZE, type UserMessageInput } from '@hookreach/protocol';
 import type { Kysely, Transaction } from 'kysely';
 import type { AppContext } from '../context.js';
 import { errors, type FieldError } from '../errors.js';
-import { newIds } from '../shared/ids.js';
 import type { Database } from '../store/schema.js';
+import { buildOutboxChunk, type EnqueuedBatch } from './build-batches.js';
 import { notifyEnqueued } from './notify.js';
-import { insertOutboxChunk, type OutboxChunk, type OutboxCommon } from './outbox.js';
+import { insertOutboxChunk, type OutboxCommon } from './outbox.js';
 import { maxAttemptsOf } from './retry-policy.js';
 
 /** What a batch is sent for: a Reach Marketing task or an Automated Marketing journey node. */
 export type DeliveryRunKind = 'task' | 'journey';
+export type { EnqueuedBatch } from './build-batches.js';
 export const DELIVERY_RUN_KINDS: readonly DeliveryRunKind[] = ['task', 'journey'];
 
 /** Batches of users to send to one webhook. */
@@ -30,12 +31,6 @@ export interface EnqueueInput {
   batches: readonly (readonly UserMessageInput[])[];
   /** When the first attempt is due (epoch ms); default now. */
   notBefore?: number;
-}
-
-/** The identifiers a receiver will see: callback_params.batchId and, per user in input order, actionId. */
-export interface EnqueuedBatch {
-  batchId: string;
-  actionIds: string[];
 }
 
 /** Batches built per round of inserts, so memory holds one chunk of bodies, not the whole call's. */
@@ -68,7 +63,8 @@ export async function enqueueBatchesInTransaction(ctx: AppContext, trx: Transact
   return writeBatches(ctx, trx, input);
 }
 
-async function assertWebhookInWorkspace(db: Kysely<Database>, input: EnqueueInput): Promise<void> {
+/** Throws NOT_FOUND unless the webhook is in the workspace (checked in the transaction that enqueues for it). */
+export async function assertWebhookInWorkspace(db: Kysely<Database>, input: Pick<EnqueueInput, 'webhookId' | 'workspaceId'>): Promise<void> {
   const webhook = await db
     .selectFrom('webhooks')
     .select('id')
@@ -78,26 +74,29 @@ async function assertWebhookInWorkspace(db: Kysely<Database>, input: EnqueueInpu
   if (!webhook) throw errors.notFound('Webhook', input.webhookId);
 }
 
-async function writeBatches(ctx: AppContext, trx: Transaction<Database>, input: EnqueueInput): Promise<EnqueuedBatch[]> {
-  const now = ctx.clock.now();
-  const common: OutboxCommon = {
+/** The values every batch of one enqueue shares. */
+export function outboxCommonOf(input: Omit<EnqueueInput, 'batches'>, maxAttempts: number, now: number): OutboxCommon {
+  return {
     workspaceId: input.workspaceId,
     webhookId: input.webhookId,
     runKind: input.runKind,
     taskId: input.taskId ?? null,
     journeyId: input.journeyId ?? null,
     nodeId: input.nodeId ?? null,
-    maxAttempts: maxAttemptsOf(ctx.config.delivery.retryScheduleMs),
+    maxAttempts,
     due: input.notBefore ?? now,
     now,
   };
-  const sendTime = String(now);
+}
+
+async function writeBatches(ctx: AppContext, trx: Transaction<Database>, input: EnqueueInput): Promise<EnqueuedBatch[]> {
+  const common = outboxCommonOf(input, maxAttemptsOf(ctx.config.delivery.retryScheduleMs), ctx.clock.now());
   const enqueued: EnqueuedBatch[] = new Array(input.batches.length);
   // PostgreSQL inserts one chunk while this process builds the next.
   let inserting: Promise<void> = Promise.resolve();
   try {
     for (let start = 0; start < input.batches.length; start += BUILD_CHUNK) {
-      const chunk = buildChunk(input.batches, start, Math.min(start + BUILD_CHUNK, input.batches.length), common, sendTime, enqueued);
+      const chunk = buildOutboxChunk(input.batches, start, Math.min(start + BUILD_CHUNK, input.batches.length), common, enqueued);
       await inserting;
       inserting = insertOutboxChunk(trx, ctx.store.dialect, common, chunk);
     }
@@ -107,49 +106,6 @@ async function writeBatches(ctx: AppContext, trx: Transaction<Database>, input: 
     throw error;
   }
   return enqueued;
-}
-
-/** Builds batches [start, end): ids, bodies and message columns; records their ids in `enqueued`. */
-function buildChunk(
-  batches: EnqueueInput['batches'],
-  start: number,
-  end: number,
-  common: OutboxCommon,
-  sendTime: string,
-  enqueued: EnqueuedBatch[],
-): OutboxChunk {
-  let userCount = 0;
-  for (let i = start; i < end; i++) userCount += batches[i]!.length;
-  const batchIds = newIds('bat', end - start, common.now);
-  const actionIdPool = newIds('act', userCount, common.now);
-  const chunk: OutboxChunk = {
-    batchIds,
-    userCounts: new Array(end - start),
-    bodies: new Array(end - start),
-    actionIds: actionIdPool,
-    messageBatchIds: new Array(userCount),
-    customerIds: new Array(userCount),
-    targetTypes: new Array(userCount),
-    targetIds: new Array(userCount),
-  };
-  let m = 0;
-  for (let i = start; i < end; i++) {
-    const users = batches[i]!;
-    const batchId = batchIds[i - start]!;
-    const messages: WebhookUserMessage[] = new Array(users.length);
-    for (let j = 0; j < users.length; j++, m++) {
-      const message = buildMessage(users[j]!, `batches[${i}][${j}]`, common, sendTime, batchId, actionIdPool[m]!);
-      messages[j] = message;
-      chunk.messageBatchIds[m] = batchId;
-      chunk.customerIds[m] = message.user_profile.customer_id;
-      chunk.targetTypes[m] = message.user_profile.target_type;
-      chunk.targetIds[m] = message.user_profile.target_id;
-    }
-    chunk.userCounts[i - start] = users.length;
-    chunk.bodies[i - start] = serializeBatch(messages);
-    enqueued[i] = { batchId, actionIds: actionIdPool.slice(m - users.length, m) };
-  }
-  return chunk;
 }
 
 function checkInput(input: EnqueueInput): void {
@@ -169,34 +125,4 @@ function checkInput(input: EnqueueInput): void {
     });
   }
   if (details.length > 0) throw errors.validation(details);
-}
-
-/** One user's message with the engine's callback_params; a value that cannot be sent is a VALIDATION error naming the user. */
-function buildMessage(user: UserMessageInput, path: string, batch: OutboxCommon, sendTime: string, batchId: string, actionId: string): WebhookUserMessage {
-  let message: WebhookUserMessage;
-  try {
-    message = buildUserMessage({
-      user_profile: user.user_profile,
-      ...(user.params !== undefined ? { params: user.params } : {}),
-      callback_params: {
-        webhook_id: batch.webhookId,
-        send_time: sendTime,
-        nodeId: batch.nodeId,
-        instanceId: user.callback_params?.instanceId,
-        batchId,
-        actionId,
-        customerId: user.user_profile.customer_id,
-      },
-      ...(user.process_info !== undefined ? { process_info: user.process_info } : {}),
-    });
-  } catch (error) {
-    if (!(error instanceof TypeError || error instanceof RangeError)) throw error;
-    throw errors.validation([{ path, message: error.message }]);
-  }
-  const profile = message.user_profile;
-  // Stored in text columns, which PostgreSQL refuses NUL in; in the body JSON escapes it.
-  if ((profile.customer_id + profile.target_type + profile.target_id).includes('\u0000')) {
-    throw errors.validation([{ path: `${path}.user_profile`, message: 'must not contain NUL characters' }]);
-  }
-  return message;
 }

@@ -1,4 +1,5 @@
 import { MAX_BATCH_SIZE, type UserMessageInput } from '@hookreach/protocol';
+import { parseStrings } from '../audiences/users-page.js';
 import { enqueueBatchesInTransaction } from '../delivery/enqueue.js';
 import { notifyEnqueued } from '../delivery/notify.js';
 import { newIds } from '../shared/ids.js';
@@ -128,7 +129,7 @@ async function planSends(work: RunnerWork, groups: SendGroup[]): Promise<{ group
     const spec = sendSpecOf({ idType: node.idType, batchSize: MAX_BATCH_SIZE, params: node.params, missingVariable: node.missingVariable }, textParameters);
     const sends: { state: InstanceState; message: UserMessageInput }[] = [];
     for (const { state, row } of group.members) {
-      const message = webhook ? messageFor({ customerId: row.customer_id, ids: parseObject(row.ids), attributes: parseObject(row.attributes) }, spec) : 'no-id';
+      const message = webhook ? messageFor({ customerId: row.customer_id, ids: parseStrings(row.ids), attributes: parseStrings(row.attributes) }, spec) : 'no-id';
       if (typeof message === 'string') {
         leave(state, NO_ID_EXIT, work.now);
         continue;
@@ -203,15 +204,4 @@ export function changeOf(s: InstanceState): InstanceChange {
     steps: s.steps,
     exited_at: s.exitedAt,
   };
-}
-
-// Written by the entry from audience rows or JSON.stringify: an object of strings; anything else reads as empty.
-function parseObject(json: string): Record<string, string> {
-  try {
-    const value: unknown = JSON.parse(json);
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, string>;
-  } catch {
-    // fall through
-  }
-  return {};
 }

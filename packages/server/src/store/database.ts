@@ -11,6 +11,8 @@ import { FALLBACK_AUTOCHECKPOINT_PAGES, startWalCheckpointer, type WalCheckpoint
 export interface Store {
   db: Kysely<Database>;
   dialect: Dialect;
+  /** The database file, when the store is SQLite on disk (a thread may open its own connection to it). */
+  sqliteFile?: string;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -32,9 +34,11 @@ const NUMERIC_OID = 1700;
 export function openStore(options: StoreOptions): Store {
   const dialect: Dialect = options.databaseUrl ? 'postgres' : 'sqlite';
   const { db, checkpointer } = dialect === 'postgres' ? { db: postgres(options), checkpointer: undefined } : sqlite(options);
+  const file = dialect === 'sqlite' && options.sqliteFile !== undefined && options.sqliteFile !== ':memory:' ? options.sqliteFile : undefined;
   return {
     db,
     dialect,
+    ...(file !== undefined ? { sqliteFile: file } : {}),
     async ping() {
       await sql`select 1`.execute(db);
     },

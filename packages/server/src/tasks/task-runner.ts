@@ -1,10 +1,12 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { decideMemberWebhookUse } from '../access/may-use-webhook.js';
-import { findAudience, readAudienceUsersPage } from '../audiences/store.js';
+import { findAudience } from '../audiences/store.js';
 import type { AppContext } from '../context.js';
-import { enqueueBatchesInTransaction } from '../delivery/enqueue.js';
+import { assertWebhookInWorkspace, outboxCommonOf } from '../delivery/enqueue.js';
 import { notifyEnqueued } from '../delivery/notify.js';
+import { insertOutboxChunk, type OutboxCommon } from '../delivery/outbox.js';
+import { maxAttemptsOf } from '../delivery/retry-policy.js';
 import { errors, HookreachError, type FieldError } from '../errors.js';
 import type { Clock } from '../shared/clock.js';
 import { onSignal } from '../shared/signals.js';
@@ -12,7 +14,9 @@ import type { TaskRow } from '../store/schema.js';
 import type { Webhook } from '../webhooks/model.js';
 import { findWebhook } from '../webhooks/store.js';
 import type { TaskFailure } from './model.js';
-import { planPage, sendSpecOf, type SendSpec } from './plan-page.js';
+import type { BuiltPage } from './build-page.js';
+import { defaultPageSource, type PageSource } from './page-source.js';
+import { sendSpecOf, type SendSpec } from './plan-page.js';
 import { claimTask, commitPage, failTask, findClaimableTasks, finishSettledTasks, releaseTask, setAudienceSize } from './run-store.js';
 import { toTask } from './store.js';
 import { checkSendValues } from './validate-task.js';
@@ -38,6 +42,8 @@ export interface TaskRunnerOptions {
   log?: TaskRunnerLog;
   /** Called after each committed page (tests simulate a crash between pages by throwing here). */
   afterPage?: (taskId: string, pages: number) => void | Promise<void>;
+  /** Where pages are read and built; default a thread of their own on a SQLite file store, the event loop otherwise. */
+  pages?: PageSource;
 }
 
 /** What one round did. */
@@ -74,6 +80,7 @@ export class TaskRunner {
   private readonly pollIntervalMs: number;
   private readonly log: TaskRunnerLog;
   private readonly afterPage: TaskRunnerOptions['afterPage'];
+  private readonly pages: PageSource;
   private running = false;
   private stopping = false;
   private timer: NodeJS.Timeout | undefined;
@@ -91,6 +98,7 @@ export class TaskRunner {
     this.pollIntervalMs = options.pollIntervalMs ?? options.ctx.config.delivery.pollIntervalMs;
     this.log = options.log ?? silent;
     this.afterPage = options.afterPage;
+    this.pages = options.pages ?? defaultPageSource(options.ctx.store);
     if (!Number.isInteger(this.pageSize) || this.pageSize < 1) throw new RangeError('pageSize must be a positive integer');
   }
 
@@ -109,6 +117,7 @@ export class TaskRunner {
     this.unsubscribe?.();
     clearTimeout(this.timer);
     await this.round?.catch(() => {});
+    await this.pages.close();
     this.running = false;
     this.stopping = false;
   }
@@ -189,19 +198,30 @@ export class TaskRunner {
     const spec = await this.specOf(task, record.webhook);
     if (spec instanceof HookreachError) return this.fail(task, failureOf(spec), summary);
 
-    let cursor = task.cursor;
+    const maxAttempts = maxAttemptsOf(this.ctx.config.delivery.retryScheduleMs);
+    const build = (cursor: string | null): { common: OutboxCommon; built: Promise<BuiltPage> } => {
+      const common = outboxCommonOf({ workspaceId: task.workspace_id, webhookId: task.webhook_id, runKind: 'task', taskId: task.id }, maxAttempts, this.clock.now());
+      const built = this.pages.build({ audienceId: task.audience_id, cursor, pageSize: this.pageSize, spec, common });
+      // A page built ahead is dropped unread when the task stops (cancelled, lease lost, shutdown): its failure is nobody's.
+      built.catch(() => {});
+      return { common, built };
+    };
+    let next = build(task.cursor);
     for (;;) {
       if (this.stopping) return releaseTask(db, task.id, this.runnerId, this.clock.now());
-      const users = await readAudienceUsersPage(db, task.audience_id, cursor, this.pageSize);
-      const plan = planPage(users, spec, this.pageSize, cursor);
+      const { common } = next;
+      const page = await next.built;
+      // On a page thread, the next page is read and built while this one is inserted and sent.
+      if (this.pages.ahead && !page.progress.last) next = build(page.progress.cursor);
       const now = this.clock.now();
       const committed = await db
         .transaction()
         .execute(async (trx) => {
-          if (plan.batches.length > 0) {
-            await enqueueBatchesInTransaction(this.ctx, trx, { workspaceId: task.workspace_id, webhookId: task.webhook_id, runKind: 'task', taskId: task.id, batches: plan.batches });
+          if (page.chunk) {
+            await assertWebhookInWorkspace(trx, common);
+            await insertOutboxChunk(trx, this.ctx.store.dialect, common, page.chunk);
           }
-          if (!(await commitPage(trx, task.id, this.runnerId, plan.progress, now, now + this.leaseMs))) throw new LeaseLost();
+          if (!(await commitPage(trx, task.id, this.runnerId, page.progress, now, now + this.leaseMs))) throw new LeaseLost();
         })
         .then(
           () => true,
@@ -212,11 +232,11 @@ export class TaskRunner {
         );
       // Cancelled, or another runner took over after this one's lease ran out: nothing of this page was written.
       if (!committed) return;
-      if (plan.batches.length > 0) notifyEnqueued(this.ctx.store, [task.webhook_id]);
+      if (page.chunk) notifyEnqueued(this.ctx.store, [task.webhook_id]);
       summary.pages++;
       await this.afterPage?.(task.id, summary.pages);
-      if (plan.progress.last) return;
-      cursor = plan.progress.cursor;
+      if (page.progress.last) return;
+      if (!this.pages.ahead) next = build(page.progress.cursor);
       // On SQLite every await above resolves at once: without a turn of the event loop here, a large
       // audience would be enqueued in one block while sends, records and requests wait (leases expired).
       await new Promise<void>((resolve) => setImmediate(resolve));

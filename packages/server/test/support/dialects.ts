@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, inject } from 'vitest';
 import type { Dialect } from '../../src/store/dialect.js';
@@ -9,13 +12,21 @@ export const DIALECTS: readonly Dialect[] = ['sqlite', 'postgres'];
 
 /**
  * A migrated (unless `migrate` is false), empty store of `dialect`; PostgreSQL gets a database of
- * its own, dropped by `dispose`.
+ * its own, dropped by `dispose`. SQLite is in memory unless `onDisk` (a file in a temporary folder,
+ * removed by `dispose`), as the server runs it.
  */
-export async function createTestStore(dialect: Dialect, { migrate = true } = {}): Promise<{ store: Store; dispose(): Promise<void> }> {
+export async function createTestStore(dialect: Dialect, { migrate = true, onDisk = false } = {}): Promise<{ store: Store; dispose(): Promise<void> }> {
   if (dialect === 'sqlite') {
-    const store = openStore({ sqliteFile: ':memory:' });
+    const dir = onDisk ? fs.mkdtempSync(path.join(os.tmpdir(), 'hookreach-test-')) : undefined;
+    const store = openStore({ sqliteFile: dir ? path.join(dir, 'hookreach.sqlite') : ':memory:' });
     if (migrate) await migrateToLatest(store);
-    return { store, dispose: () => store.close() };
+    return {
+      store,
+      async dispose() {
+        await store.close();
+        if (dir) fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
   }
   const baseUrl = inject('postgresUrl');
   if (!baseUrl) throw new Error('PostgreSQL is not available');

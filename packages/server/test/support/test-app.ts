@@ -23,11 +23,11 @@ export interface TestApp {
   request(method: InjectOptions['method'], url: string, body?: unknown, token?: string | null): Promise<LightMyRequestResponse>;
 }
 
-/** Builds a TestApp before the block's tests and tears it down after them. */
-export function useTestApp(dialect: Dialect, env: NodeJS.ProcessEnv = {}, options: AppOptions = {}): () => TestApp {
+/** Builds a TestApp before the block's tests and tears it down after them (SQLite in memory unless `store.onDisk`). */
+export function useTestApp(dialect: Dialect, env: NodeJS.ProcessEnv = {}, options: AppOptions = {}, storeOptions: { onDisk?: boolean } = {}): () => TestApp {
   let current: (TestApp & { dispose(): Promise<void> }) | undefined;
   beforeAll(async () => {
-    const { store, dispose } = await createTestStore(dialect);
+    const { store, dispose } = await createTestStore(dialect, storeOptions);
     const clock = manualClock();
     await bootstrap(store, clock, ADMIN_TOKEN);
     // Test servers listen on loopback, which the SSRF guard refuses unless allowed.

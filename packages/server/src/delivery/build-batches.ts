@@ -1,0 +1,92 @@
+import { buildUserMessage, serializeBatch, type UserMessageInput, type WebhookUserMessage } from '@hookreach/protocol';
+import { errors } from '../errors.js';
+import { newIds } from '../shared/ids.js';
+import type { OutboxChunk, OutboxCommon } from './outbox.js';
+
+/**
+ * Batches as the outbox stores them: ids drawn, callback_params filled, each body serialised once
+ * (so every attempt sends the same bytes). Kept apart from the store so the task page thread
+ * (tasks/page-thread.ts) builds pages with it, without loading the database layer.
+ */
+
+/** Batches of users to build, each one POST body of 1..100 users. */
+export type BatchUsers = readonly (readonly UserMessageInput[])[];
+
+/** The identifiers a receiver will see: callback_params.batchId and, per user in input order, actionId. */
+export interface EnqueuedBatch {
+  batchId: string;
+  actionIds: string[];
+}
+
+/** Builds batches [start, end): ids, bodies (send_time is `common.now`) and message columns; records their ids in `enqueued` when given. */
+export function buildOutboxChunk(
+  batches: BatchUsers,
+  start: number,
+  end: number,
+  common: OutboxCommon,
+  enqueued?: EnqueuedBatch[],
+): OutboxChunk {
+  const sendTime = String(common.now);
+  let userCount = 0;
+  for (let i = start; i < end; i++) userCount += batches[i]!.length;
+  const batchIds = newIds('bat', end - start, common.now);
+  const actionIdPool = newIds('act', userCount, common.now);
+  const chunk: OutboxChunk = {
+    batchIds,
+    userCounts: new Array(end - start),
+    bodies: new Array(end - start),
+    actionIds: actionIdPool,
+    messageBatchIds: new Array(userCount),
+    customerIds: new Array(userCount),
+    targetTypes: new Array(userCount),
+    targetIds: new Array(userCount),
+  };
+  let m = 0;
+  for (let i = start; i < end; i++) {
+    const users = batches[i]!;
+    const batchId = batchIds[i - start]!;
+    const messages: WebhookUserMessage[] = new Array(users.length);
+    for (let j = 0; j < users.length; j++, m++) {
+      const message = buildMessage(users[j]!, `batches[${i}][${j}]`, common, sendTime, batchId, actionIdPool[m]!);
+      messages[j] = message;
+      chunk.messageBatchIds[m] = batchId;
+      chunk.customerIds[m] = message.user_profile.customer_id;
+      chunk.targetTypes[m] = message.user_profile.target_type;
+      chunk.targetIds[m] = message.user_profile.target_id;
+    }
+    chunk.userCounts[i - start] = users.length;
+    chunk.bodies[i - start] = serializeBatch(messages);
+    if (enqueued) enqueued[i] = { batchId, actionIds: actionIdPool.slice(m - users.length, m) };
+  }
+  return chunk;
+}
+
+/** One user's message with the engine's callback_params; a value that cannot be sent is a VALIDATION error naming the user. */
+function buildMessage(user: UserMessageInput, path: string, batch: OutboxCommon, sendTime: string, batchId: string, actionId: string): WebhookUserMessage {
+  let message: WebhookUserMessage;
+  try {
+    message = buildUserMessage({
+      user_profile: user.user_profile,
+      ...(user.params !== undefined ? { params: user.params } : {}),
+      callback_params: {
+        webhook_id: batch.webhookId,
+        send_time: sendTime,
+        nodeId: batch.nodeId,
+        instanceId: user.callback_params?.instanceId,
+        batchId,
+        actionId,
+        customerId: user.user_profile.customer_id,
+      },
+      ...(user.process_info !== undefined ? { process_info: user.process_info } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof TypeError || error instanceof RangeError)) throw error;
+    throw errors.validation([{ path, message: error.message }]);
+  }
+  const profile = message.user_profile;
+  // Stored in text columns, which PostgreSQL refuses NUL in; in the body JSON escapes it.
+  if ((profile.customer_id + profile.target_type + profile.target_id).includes('\u0000')) {
+    throw errors.validation([{ path: `${path}.user_profile`, message: 'must not contain NUL characters' }]);
+  }
+  return message;
+}

@@ -1,0 +1,91 @@
+import { Worker } from 'node:worker_threads';
+import type { Kysely } from 'kysely';
+import { readAudienceUsersPage } from '../audiences/store.js';
+import type { Store } from '../store/database.js';
+import type { Database } from '../store/schema.js';
+import { buildPage, type BuiltPage, type PageRequest } from './build-page.js';
+
+/** Where a task runner has its pages read and built. */
+export interface PageSource {
+  /** Whether the runner should ask for the next page before inserting this one (it is built elsewhere meanwhile). */
+  readonly ahead: boolean;
+  build(request: PageRequest): Promise<BuiltPage>;
+  /** Ends the thread, if any; pages still being built are refused. */
+  close(): Promise<void>;
+}
+
+/** Reads and builds pages on the event loop, through the store (PostgreSQL, in-memory SQLite). */
+export function inlinePageSource(db: Kysely<Database>): PageSource {
+  return {
+    ahead: false,
+    async build(request) {
+      return buildPage(await readAudienceUsersPage(db, request.audienceId, request.cursor, request.pageSize), request);
+    },
+    async close() {},
+  };
+}
+
+/** The thread's bundle, beside the server's bundle (scripts/bundle-server.mjs writes both). */
+export const PAGE_THREAD_BUNDLE = 'task-page-thread.mjs';
+
+function threadEntry(): URL {
+  // Bundled, this module is part of one .mjs file; from sources, a loader file starts the TypeScript.
+  return import.meta.url.endsWith('.mjs') ? new URL(`./${PAGE_THREAD_BUNDLE}`, import.meta.url) : new URL('./page-thread-dev.mjs', import.meta.url);
+}
+
+type Pending = { resolve(page: BuiltPage): void; reject(error: Error): void };
+
+/**
+ * Reads and builds pages on a thread with its own read-only connection to the SQLite file `file`,
+ * while the event loop inserts and sends the pages before (docs/tasks.md, "Page thread"). The thread
+ * starts on first use, and again after it fails; it keeps the process alive only while it owes a page.
+ */
+export function threadPageSource(file: string): PageSource {
+  let worker: Worker | undefined;
+  let nextId = 0;
+  const pending = new Map<number, Pending>();
+  const fail = (failed: Worker, error: Error) => {
+    if (worker !== failed) return;
+    worker = undefined;
+    for (const p of pending.values()) p.reject(error);
+    pending.clear();
+  };
+  const start = (): Worker => {
+    const started = new Worker(threadEntry(), { workerData: { file }, resourceLimits: { maxYoungGenerationSizeMb: 12 } });
+    started.unref();
+    started.on('message', (m: { id: number; page?: BuiltPage; error?: string }) => {
+      const p = pending.get(m.id);
+      if (!p) return;
+      pending.delete(m.id);
+      if (pending.size === 0) started.unref();
+      if (m.error !== undefined) p.reject(new Error(`task page thread: ${m.error}`));
+      else p.resolve(m.page!);
+    });
+    started.on('error', (error) => fail(started, new Error(`task page thread: ${error.message}`)));
+    started.on('exit', (code) => fail(started, new Error(`task page thread exited with code ${code}`)));
+    return started;
+  };
+  return {
+    ahead: true,
+    build(request) {
+      const thread = (worker ??= start());
+      const id = nextId++;
+      return new Promise<BuiltPage>((resolve, reject) => {
+        if (pending.size === 0) thread.ref();
+        pending.set(id, { resolve, reject });
+        thread.postMessage({ id, request });
+      });
+    },
+    async close() {
+      const thread = worker;
+      if (!thread) return;
+      fail(thread, new Error('task page thread closed'));
+      await thread.terminate();
+    },
+  };
+}
+
+/** A thread of its own on a SQLite file store; the event loop on PostgreSQL (whose workers share the load) and in-memory SQLite. */
+export function defaultPageSource(store: Store): PageSource {
+  return store.sqliteFile !== undefined ? threadPageSource(store.sqliteFile) : inlinePageSource(store.db);
+}
