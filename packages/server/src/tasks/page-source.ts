@@ -33,14 +33,29 @@ function threadEntry(): URL {
   return import.meta.url.endsWith('.mjs') ? new URL(`./${PAGE_THREAD_BUNDLE}`, import.meta.url) : new URL('./page-thread-dev.mjs', import.meta.url);
 }
 
+/**
+ * The thread's heap: V8 would otherwise let it grow to about 80 MB of mostly garbage (a page's live
+ * data is a few MB), which the 300 MB budget of a large task cannot spare.
+ */
+const THREAD_HEAP = { maxYoungGenerationSizeMb: 12, maxOldGenerationSizeMb: 64 };
+
+/** A page still owed when its thread was closed: refused, not built elsewhere. */
+class PageThreadClosed extends Error {
+  constructor() {
+    super('task page thread closed');
+  }
+}
+
 type Pending = { resolve(page: BuiltPage): void; reject(error: Error): void };
 
 /**
  * Reads and builds pages on a thread with its own read-only connection to the SQLite file `file`,
- * while the event loop inserts and sends the pages before (docs/tasks.md, "Page thread"). The thread
- * starts on first use, and again after it fails; it keeps the process alive only while it owes a page.
+ * while the event loop inserts and sends the pages before (docs/tasks.md, "Page thread"). A page the
+ * thread fails to build (it cannot open the file, runs out of memory, dies, or the build throws) is
+ * built again by `fallback` on the event loop, which succeeds or fails as it would have alone. The
+ * thread starts on first use, and again after it failed; it keeps the process alive only while it owes a page.
  */
-export function threadPageSource(file: string): PageSource {
+export function threadPageSource(file: string, fallback: PageSource): PageSource {
   let worker: Worker | undefined;
   let nextId = 0;
   const pending = new Map<number, Pending>();
@@ -51,7 +66,7 @@ export function threadPageSource(file: string): PageSource {
     pending.clear();
   };
   const start = (): Worker => {
-    const started = new Worker(threadEntry(), { workerData: { file }, resourceLimits: { maxYoungGenerationSizeMb: 12 } });
+    const started = new Worker(threadEntry(), { workerData: { file }, resourceLimits: THREAD_HEAP });
     started.unref();
     started.on('message', (m: { id: number; page?: BuiltPage; error?: string }) => {
       const p = pending.get(m.id);
@@ -70,16 +85,17 @@ export function threadPageSource(file: string): PageSource {
     build(request) {
       const thread = (worker ??= start());
       const id = nextId++;
-      return new Promise<BuiltPage>((resolve, reject) => {
+      const built = new Promise<BuiltPage>((resolve, reject) => {
         if (pending.size === 0) thread.ref();
         pending.set(id, { resolve, reject });
         thread.postMessage({ id, request });
       });
+      return built.catch((error: unknown) => (error instanceof PageThreadClosed ? Promise.reject(error) : fallback.build(request)));
     },
     async close() {
       const thread = worker;
       if (!thread) return;
-      fail(thread, new Error('task page thread closed'));
+      fail(thread, new PageThreadClosed());
       await thread.terminate();
     },
   };
@@ -87,5 +103,6 @@ export function threadPageSource(file: string): PageSource {
 
 /** A thread of its own on a SQLite file store; the event loop on PostgreSQL (whose workers share the load) and in-memory SQLite. */
 export function defaultPageSource(store: Store): PageSource {
-  return store.sqliteFile !== undefined ? threadPageSource(store.sqliteFile) : inlinePageSource(store.db);
+  const inline = inlinePageSource(store.db);
+  return store.sqliteFile !== undefined ? threadPageSource(store.sqliteFile, inline) : inline;
 }

@@ -45,7 +45,7 @@ describe('Tasks: the page thread (SQLite on disk)', () => {
     const spec = sendSpecOf({ idType: 'OPEN_ID', batchSize: 20, params: { coupon: 'C-42', content: 'Hello ${name}!' }, missingVariable: 'skip' }, new Set(['content']));
     const common = outboxCommonOf({ workspaceId: DEFAULT_WORKSPACE_ID, webhookId: 'wh_test', runKind: 'task', taskId: 'tsk_test' }, 5, t().clock.now());
     const inline = inlinePageSource(t().ctx.store.db);
-    const thread = threadPageSource(file);
+    const thread = threadPageSource(file, { ahead: false, build: () => Promise.reject(new Error('built on the event loop')), close: async () => {} });
     try {
       let cursor: string | null = null;
       let pages = 0;
@@ -68,21 +68,28 @@ describe('Tasks: the page thread (SQLite on disk)', () => {
     }
   });
 
-  it('refuses a page when its thread cannot open the database, and starts a new thread for the next page after a close', async () => {
+  it('builds a page on the event loop when its thread fails, and starts a new thread for the next page after a close', async () => {
+    const audienceId = await seedAudience(t(), USERS.slice(0, 30));
     const request: PageRequest = {
-      audienceId: 'aud_none', cursor: null, pageSize: 10,
-      spec: sendSpecOf({ idType: 'OPEN_ID', batchSize: 10, params: {}, missingVariable: 'skip' }, new Set()),
+      audienceId, cursor: null, pageSize: 50,
+      spec: sendSpecOf({ idType: 'OPEN_ID', batchSize: 10, params: { coupon: 'C-1' }, missingVariable: 'skip' }, new Set()),
       common: outboxCommonOf({ workspaceId: DEFAULT_WORKSPACE_ID, webhookId: 'wh_test', runKind: 'task', taskId: 'tsk_test' }, 5, 0),
     };
-    const broken = threadPageSource('/nonexistent/hookreach.sqlite');
-    await expect(broken.build(request)).rejects.toThrow(/task page thread/);
+    const inline = inlinePageSource(t().ctx.store.db);
+    const expected = comparable(await inline.build(request));
+    let fellBack = 0;
+    const counting = { ahead: false, build: (r: PageRequest) => { fellBack++; return inline.build(r); }, close: async () => {} };
+    const broken = threadPageSource('/nonexistent/hookreach.sqlite', counting);
+    expect(comparable(await broken.build(request))).toEqual(expected);
+    expect(fellBack).toBe(1);
     await broken.close();
 
-    const thread = threadPageSource(t().ctx.store.sqliteFile!);
+    const thread = threadPageSource(t().ctx.store.sqliteFile!, counting);
     try {
-      expect((await thread.build(request)).progress).toMatchObject({ read: 0, enqueued: 0, last: true });
+      expect(comparable(await thread.build(request))).toEqual(expected);
       await thread.close();
-      expect((await thread.build(request)).progress).toMatchObject({ read: 0, last: true });
+      expect(comparable(await thread.build(request))).toEqual(expected);
+      expect(fellBack).toBe(1);
     } finally {
       await thread.close();
     }
