@@ -39,6 +39,9 @@ function threadEntry(): URL {
  */
 const THREAD_HEAP = { maxYoungGenerationSizeMb: 12, maxOldGenerationSizeMb: 64 };
 
+/** A thread that owed no page for this long ends, and its heap goes back to the system until the next task. */
+const THREAD_IDLE_MS = 2_000;
+
 /** A page still owed when its thread was closed: refused, not built elsewhere. */
 class PageThreadClosed extends Error {
   constructor() {
@@ -53,11 +56,13 @@ type Pending = { resolve(page: BuiltPage): void; reject(error: Error): void };
  * while the event loop inserts and sends the pages before (docs/tasks.md, "Page thread"). A page the
  * thread fails to build (it cannot open the file, runs out of memory, dies, or the build throws) is
  * built again by `fallback` on the event loop, which succeeds or fails as it would have alone. The
- * thread starts on first use, and again after it failed; it keeps the process alive only while it owes a page.
+ * thread starts on first use, again after it failed, and again after it ended idle; it keeps the
+ * process alive only while it owes a page.
  */
-export function threadPageSource(file: string, fallback: PageSource): PageSource {
+export function threadPageSource(file: string, fallback: PageSource, { idleMs = THREAD_IDLE_MS } = {}): PageSource & { readonly threadRunning: boolean } {
   let worker: Worker | undefined;
   let nextId = 0;
+  let idle: NodeJS.Timeout | undefined;
   const pending = new Map<number, Pending>();
   const fail = (failed: Worker, error: Error) => {
     if (worker !== failed) return;
@@ -72,7 +77,14 @@ export function threadPageSource(file: string, fallback: PageSource): PageSource
       const p = pending.get(m.id);
       if (!p) return;
       pending.delete(m.id);
-      if (pending.size === 0) started.unref();
+      if (pending.size === 0) {
+        started.unref();
+        idle = setTimeout(() => {
+          if (worker !== started || pending.size > 0) return;
+          worker = undefined;
+          void started.terminate();
+        }, idleMs).unref();
+      }
       if (m.error !== undefined) p.reject(new Error(`task page thread: ${m.error}`));
       else p.resolve(m.page!);
     });
@@ -82,7 +94,11 @@ export function threadPageSource(file: string, fallback: PageSource): PageSource
   };
   return {
     ahead: true,
+    get threadRunning() {
+      return worker !== undefined;
+    },
     build(request) {
+      clearTimeout(idle);
       const thread = (worker ??= start());
       const id = nextId++;
       const built = new Promise<BuiltPage>((resolve, reject) => {
@@ -93,6 +109,7 @@ export function threadPageSource(file: string, fallback: PageSource): PageSource
       return built.catch((error: unknown) => (error instanceof PageThreadClosed ? Promise.reject(error) : fallback.build(request)));
     },
     async close() {
+      clearTimeout(idle);
       const thread = worker;
       if (!thread) return;
       fail(thread, new PageThreadClosed());

@@ -68,7 +68,7 @@ describe('Tasks: the page thread (SQLite on disk)', () => {
     }
   });
 
-  it('builds a page on the event loop when its thread fails, and starts a new thread for the next page after a close', async () => {
+  it('builds a page on the event loop when its thread fails; a thread closed or idle ends, and the next page starts a new one', async () => {
     const audienceId = await seedAudience(t(), USERS.slice(0, 30));
     const request: PageRequest = {
       audienceId, cursor: null, pageSize: 50,
@@ -84,10 +84,17 @@ describe('Tasks: the page thread (SQLite on disk)', () => {
     expect(fellBack).toBe(1);
     await broken.close();
 
-    const thread = threadPageSource(t().ctx.store.sqliteFile!, counting);
+    const thread = threadPageSource(t().ctx.store.sqliteFile!, counting, { idleMs: 50 });
     try {
       expect(comparable(await thread.build(request))).toEqual(expected);
       await thread.close();
+      expect(thread.threadRunning).toBe(false);
+      expect(comparable(await thread.build(request))).toEqual(expected);
+      expect(fellBack).toBe(1);
+      // Idle, the thread ends (its heap goes back to the system); the next page starts another.
+      expect(thread.threadRunning).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(thread.threadRunning).toBe(false);
       expect(comparable(await thread.build(request))).toEqual(expected);
       expect(fellBack).toBe(1);
     } finally {
