@@ -1,7 +1,7 @@
 import { buildUserMessage, serializeBatch, type UserMessageInput, type WebhookUserMessage } from '@hookreach/protocol';
 import { errors } from '../errors.js';
 import { newIds } from '../shared/ids.js';
-import type { OutboxChunk, OutboxCommon } from './outbox.js';
+import type { OutboxChunk, OutboxCommon, RosterEntry } from './outbox.js';
 
 /**
  * Batches as the outbox stores them: ids drawn, callback_params filled, each body serialised once
@@ -29,33 +29,25 @@ export function buildOutboxChunk(
   const sendTime = String(common.now);
   let userCount = 0;
   for (let i = start; i < end; i++) userCount += batches[i]!.length;
+  // Sorted, as newIds draws them: each roster is in action id order.
   const batchIds = newIds('bat', end - start, common.now);
   const actionIdPool = newIds('act', userCount, common.now);
-  const chunk: OutboxChunk = {
-    batchIds,
-    userCounts: new Array(end - start),
-    bodies: new Array(end - start),
-    actionIds: actionIdPool,
-    messageBatchIds: new Array(userCount),
-    customerIds: new Array(userCount),
-    targetTypes: new Array(userCount),
-    targetIds: new Array(userCount),
-  };
+  const chunk: OutboxChunk = { batchIds, userCounts: new Array(end - start), bodies: new Array(end - start), rosters: new Array(end - start) };
   let m = 0;
   for (let i = start; i < end; i++) {
     const users = batches[i]!;
     const batchId = batchIds[i - start]!;
     const messages: WebhookUserMessage[] = new Array(users.length);
+    const roster: RosterEntry[] = new Array(users.length);
     for (let j = 0; j < users.length; j++, m++) {
       const message = buildMessage(users[j]!, `batches[${i}][${j}]`, common, sendTime, batchId, actionIdPool[m]!);
       messages[j] = message;
-      chunk.messageBatchIds[m] = batchId;
-      chunk.customerIds[m] = message.user_profile.customer_id;
-      chunk.targetTypes[m] = message.user_profile.target_type;
-      chunk.targetIds[m] = message.user_profile.target_id;
+      const profile = message.user_profile;
+      roster[j] = [actionIdPool[m]!, profile.customer_id, profile.target_type, profile.target_id];
     }
     chunk.userCounts[i - start] = users.length;
     chunk.bodies[i - start] = serializeBatch(messages);
+    chunk.rosters[i - start] = JSON.stringify(roster);
     if (enqueued) enqueued[i] = { batchId, actionIds: actionIdPool.slice(m - users.length, m) };
   }
   return chunk;

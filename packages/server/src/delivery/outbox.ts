@@ -6,7 +6,7 @@ import { refundTokens, takeSharedCapacity, type SharedLimits } from './shared-li
 
 /**
  * The delivery engine's queries on the outbox (`delivery_batches`, `delivery_bodies`,
- * `delivery_attempts`, `delivery_messages`). Every write that ends a lease is guarded, so a worker whose lease was taken
+ * `delivery_attempts`, `delivery_rosters`). Every write that ends a lease is guarded, so a worker whose lease was taken
  * over cannot overwrite the new owner's work.
  */
 
@@ -53,16 +53,15 @@ export interface OutboxCommon {
   now: number;
 }
 
-/** New batches and their messages, column by column (messages name their batch in `messageBatchIds`). */
+/** One user of a batch's roster: `[action_id, customer_id, target_type, target_id]` (migration 0018). */
+export type RosterEntry = [actionId: string, customerId: string, targetType: string, targetId: string];
+
+/** New batches, column by column: each with its body and its roster (a JSON array of RosterEntry, in action id order). */
 export interface OutboxChunk {
   batchIds: string[];
   userCounts: number[];
   bodies: string[];
-  actionIds: string[];
-  messageBatchIds: string[];
-  customerIds: string[];
-  targetTypes: string[];
-  targetIds: string[];
+  rosters: string[];
 }
 
 /** Inserts new pending batches and their messages (the caller holds the transaction). */
@@ -71,10 +70,7 @@ export async function insertOutboxChunk(trx: Transaction<Database>, dialect: Dia
   else await insertSqlite(trx, common, chunk);
 }
 
-/**
- * PostgreSQL: batches in multi-row VALUES of 50 (large bodies make big statements slow), messages as
- * column arrays through unnest, 5,000 per statement (measured about 3x faster than VALUES).
- */
+/** PostgreSQL: batches in multi-row VALUES of 50 (large bodies make big statements slow), bodies and rosters as column arrays through unnest. */
 async function insertPostgres(trx: Transaction<Database>, c: OutboxCommon, chunk: OutboxChunk): Promise<void> {
   for (let start = 0; start < chunk.batchIds.length; start += POSTGRES_ROWS.batches) {
     const end = Math.min(start + POSTGRES_ROWS.batches, chunk.batchIds.length);
@@ -89,30 +85,16 @@ async function insertPostgres(trx: Transaction<Database>, c: OutboxCommon, chunk
     await trx.executeQuery(
       CompiledQuery.raw('insert into delivery_bodies (batch_id, body) select * from unnest($1::text[], $2::text[])', [chunk.batchIds.slice(start, end), chunk.bodies.slice(start, end)]),
     );
-  }
-  for (let start = 0; start < chunk.actionIds.length; start += POSTGRES_ROWS.messages) {
-    const end = start + POSTGRES_ROWS.messages;
     await trx.executeQuery(
-      CompiledQuery.raw(
-        `insert into delivery_messages (action_id, batch_id, customer_id, target_type, target_id)
-         select u.a, u.b, u.c, u.t, u.i
-         from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) as u(a, b, c, t, i)`,
-        [
-          chunk.actionIds.slice(start, end),
-          chunk.messageBatchIds.slice(start, end),
-          chunk.customerIds.slice(start, end),
-          chunk.targetTypes.slice(start, end),
-          chunk.targetIds.slice(start, end),
-        ],
-      ),
+      CompiledQuery.raw('insert into delivery_rosters (batch_id, roster) select b, r::jsonb from unnest($1::text[], $2::text[]) as u(b, r)', [chunk.batchIds.slice(start, end), chunk.rosters.slice(start, end)]),
     );
   }
 }
 
-const POSTGRES_ROWS = { batches: 50, messages: 5_000 };
+const POSTGRES_ROWS = { batches: 50 };
 
-/** Rows per SQLite statement: measured fastest around 100 (SQLite allows 32,766 parameters). */
-const SQLITE_ROWS = { batches: 50, messages: 100 };
+/** Batches per SQLite statement (SQLite allows 32,766 parameters). */
+const SQLITE_ROWS = { batches: 50 };
 
 async function insertSqlite(trx: Transaction<Database>, c: OutboxCommon, chunk: OutboxChunk): Promise<void> {
   const batchCount = chunk.batchIds.length;
@@ -120,27 +102,22 @@ async function insertSqlite(trx: Transaction<Database>, c: OutboxCommon, chunk: 
     const end = Math.min(start + SQLITE_ROWS.batches, batchCount);
     const params: unknown[] = [];
     const bodies: unknown[] = [];
+    const rosters: unknown[] = [];
     for (let i = start; i < end; i++) {
       params.push(chunk.batchIds[i], c.workspaceId, c.webhookId, c.runKind, c.taskId, c.journeyId, c.nodeId, chunk.userCounts[i], c.maxAttempts, c.due, c.now, c.now);
       bodies.push(chunk.batchIds[i], chunk.bodies[i]);
+      rosters.push(chunk.batchIds[i], chunk.rosters[i]);
     }
     await trx.executeQuery(CompiledQuery.raw(sqliteInsert('delivery_batches', BATCH_INSERT, "(?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)", end - start), params));
     await trx.executeQuery(CompiledQuery.raw(sqliteInsert('delivery_bodies', BODY_INSERT, '(?, ?)', end - start), bodies));
-  }
-  const messageCount = chunk.actionIds.length;
-  for (let start = 0; start < messageCount; start += SQLITE_ROWS.messages) {
-    const end = Math.min(start + SQLITE_ROWS.messages, messageCount);
-    const params: unknown[] = [];
-    for (let i = start; i < end; i++) params.push(chunk.actionIds[i], chunk.messageBatchIds[i], chunk.customerIds[i], chunk.targetTypes[i], chunk.targetIds[i]);
-    const sqlText = sqliteInsert('delivery_messages', MESSAGE_INSERT, '(?, ?, ?, ?, ?)', end - start);
-    await trx.executeQuery(CompiledQuery.raw(sqlText, params));
+    await trx.executeQuery(CompiledQuery.raw(sqliteInsert('delivery_rosters', ROSTER_INSERT, '(?, ?)', end - start), rosters));
   }
 }
 
 const BATCH_INSERT =
   'insert into delivery_batches (id, workspace_id, webhook_id, run_kind, task_id, journey_id, node_id, user_count, status, attempts, max_attempts, next_attempt_at, created_at, updated_at) values ';
 const BODY_INSERT = 'insert into delivery_bodies (batch_id, body) values ';
-const MESSAGE_INSERT = 'insert into delivery_messages (action_id, batch_id, customer_id, target_type, target_id) values ';
+const ROSTER_INSERT = 'insert into delivery_rosters (batch_id, roster) values ';
 const sqliteCache = new Map<string, string>();
 
 function sqliteInsert(table: string, head: string, tuple: string, rows: number): string {

@@ -63,7 +63,7 @@ function storeReport(
     if (!(await claimNonce(trx, nonce, nonceExpiresAt, now))) {
       throw errors.receiptUnauthorized(`nonce ${JSON.stringify(nonce)} was already used; send a new nonce with each report`);
     }
-    const messages = await loadDeliveredMessages(trx, dialect, receipts.map((r) => r.callback_params));
+    const messages = await loadDeliveredMessages(trx, receipts.map((r) => r.callback_params));
     const { accepted, rejected } = judgeReceipts(receipts, webhooks, messages, now);
     const stored = await insertReceipts(trx, dialect, receiptRows(accepted), now);
     return { total: receipts.length, accepted: accepted.length, stored, rejected, forJourneys: stored > 0 && accepted.some((a) => a.message.fromJourney) };

@@ -17,6 +17,7 @@ import * as receiptsByBatch from './migrations/0014-receipts-by-batch.js';
 import * as journeyInstanceIndexes from './migrations/0015-journey-instance-indexes.js';
 import * as journeyPaths from './migrations/0016-journey-paths.js';
 import * as messagesByBatch from './migrations/0017-messages-by-batch.js';
+import * as messageRosters from './migrations/0018-message-rosters.js';
 import type { Store } from './database.js';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -40,6 +41,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0015-journey-instance-indexes': journeyInstanceIndexes,
   '0016-journey-paths': journeyPaths,
   '0017-messages-by-batch': messagesByBatch,
+  '0018-message-rosters': messageRosters,
 };
 
 // Kysely cannot tell the dialect inside a migration, so each one is handed it.

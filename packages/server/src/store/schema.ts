@@ -17,7 +17,9 @@ export interface Database {
   webhook_usages: WebhookUsageRow;
   delivery_batches: DeliveryBatchRow;
   delivery_attempts: DeliveryAttemptRow;
+  /** A view over delivery_rosters (migration 0018): read only. */
   delivery_messages: DeliveryMessageRow;
+  delivery_rosters: DeliveryRosterRow;
   delivery_bodies: DeliveryBodyRow;
   webhook_rate_buckets: WebhookRateBucketRow;
   test_sends: TestSendRow;
@@ -247,7 +249,14 @@ export interface DeliveryAttemptRow {
   error: string | null;
 }
 
-/** One user of a batch: the unit receipts and task details speak of. */
+/** A batch's users: a JSON array of [action_id, customer_id, target_type, target_id], in action id order. */
+export interface DeliveryRosterRow {
+  batch_id: string;
+  /** JSON text on SQLite; PostgreSQL's jsonb arrives parsed (receipts/store.ts rosterEntries reads both). */
+  roster: string;
+}
+
+/** One user of a batch: the unit receipts and task details speak of (a row of the delivery_messages view). */
 export interface DeliveryMessageRow {
   /** Also `callback_params.actionId`. */
   action_id: string;

@@ -5,6 +5,9 @@ import { useTestApp } from '../support/test-app.js';
 import { latestReceipts } from '../../src/receipts/store.js';
 import { createReceiptWebhook, KEY, latestStatusesOf, postReceipts, receiptFor, receiptsOf, receiptState, seedDelivery } from './support.js';
 
+/** The index in an action id made by seedDelivery (`act_<batch>_<i>`). */
+const i = (actionId: string): string => actionId.slice(actionId.lastIndexOf('_') + 1);
+
 describeEachDialect('receipt reports', (dialect) => {
   const t = useTestApp(dialect);
 
@@ -180,6 +183,32 @@ describeEachDialect('receipt reports', (dialect) => {
     const res = await postReceipts(t(), [receiptFor(messages[0]!, '200')], { key: null });
     expect(res.json()).toEqual({ code: 200, message: 'Success' });
     expect(await receiptsOf(t(), webhook.id)).toHaveLength(1);
+  });
+
+  it('finds a message in its batch\'s roster whatever its customer id holds, with few receipts per batch or many', async () => {
+    const webhook = await createReceiptWebhook(t());
+    // Customer ids that look like the roster's own JSON: brackets, quotes, a whole fake entry.
+    const tricky = ['c]1', 'c"]2', '"],["act_fake","x","OPEN_ID","y"]', 'Zoë 用户 \\ ]'];
+    const few = await seedDelivery(t(), webhook.id, { users: 4 });
+    const many = await seedDelivery(t(), webhook.id, { users: 40 });
+    for (const batch of [few, many]) {
+      batch.messages.slice(0, 4).forEach((m, i) => {
+        m.customerId = tricky[i]!;
+        m.callbackParams.customerId = tricky[i]!;
+      });
+      const roster = batch.messages.map((m) => [m.actionId, m.customerId, 'OPEN_ID', `open-${i(m.actionId)}`]);
+      await t().ctx.store.db.updateTable('delivery_rosters').set({ roster: JSON.stringify(roster) }).where('batch_id', '=', batch.batchId).execute();
+    }
+    // Two receipts of the 4-user batch (its roster searched), all 40 of the other (parsed whole), and one that names a customer the message was not sent to.
+    const wrong = receiptFor({ ...few.messages[2]!, callbackParams: { ...few.messages[2]!.callbackParams, customerId: 'c]1' } }, '200');
+    wrong.cst_id = 'c]1';
+    const res = await postReceipts(t(), [receiptFor(few.messages[0]!, '200'), receiptFor(few.messages[3]!, '200'), ...many.messages.map((m) => receiptFor(m, '200')), wrong]);
+    const answer = res.json();
+    expect(answer).toMatchObject({ code: 207, accepted: 42 });
+    expect(answer.rejected).toEqual([{ index: 42, msg_id: wrong.msg_id, reason: expect.stringMatching(/customerId does not match/) }]);
+    const stored = await receiptsOf(t(), webhook.id);
+    expect(stored.map((r) => r.customer_id)).toEqual(expect.arrayContaining(tricky));
+    expect(stored).toHaveLength(42);
   });
 
   it('stores a full report of 10,000 receipts', async () => {

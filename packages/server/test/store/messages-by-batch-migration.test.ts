@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { DEFAULT_WORKSPACE_ID } from '../../src/access/bootstrap.js';
-import { migrateToLatest } from '../../src/store/migrate.js';
+import { migrateUpTo } from '../../src/store/migrate.js';
 import { describeEachDialect } from '../support/dialects.js';
 import { atMigration, insertWebhookRow } from './support.js';
 
@@ -18,7 +18,7 @@ describeEachDialect('migration 0017 (messages keyed by batch, without webhook_id
       await run(sql`insert into delivery_messages (action_id, batch_id, webhook_id, customer_id, target_type, target_id)
         values ('act_3', 'bat_1', 'wh_1', 'c3', 'OPEN_ID', 'o3'), ('act_1', 'bat_2', 'wh_1', 'c1', 'MOBILE', 'm1'), ('act_2', 'bat_1', 'wh_1', 'c2', 'OPEN_ID', 'o2')`);
 
-      expect(await migrateToLatest(store)).toContain('0017-messages-by-batch');
+      expect(await migrateUpTo(store, '0017-messages-by-batch')).toEqual(['0017-messages-by-batch']);
 
       // In key order: by batch, then action id.
       expect(await store.db.selectFrom('delivery_messages').selectAll().orderBy('batch_id').orderBy('action_id').execute()).toEqual([

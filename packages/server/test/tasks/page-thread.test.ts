@@ -3,6 +3,7 @@ import { isolateWebhooks, useScriptedReceiver } from '../delivery/support.js';
 import { useTestApp } from '../support/test-app.js';
 import { DEFAULT_WORKSPACE_ID } from '../../src/access/bootstrap.js';
 import { outboxCommonOf } from '../../src/delivery/enqueue.js';
+import type { RosterEntry } from '../../src/delivery/outbox.js';
 import type { PageRequest, BuiltPage } from '../../src/tasks/build-page.js';
 import { defaultPageSource, inlinePageSource, threadPageSource } from '../../src/tasks/page-source.js';
 import { sendSpecOf } from '../../src/tasks/plan-page.js';
@@ -23,13 +24,14 @@ function comparable(page: BuiltPage) {
   const chunk = page.chunk;
   if (!chunk) return { progress: page.progress, chunk: null };
   const batchAt = new Map(chunk.batchIds.map((id, i) => [id, i]));
-  const actionAt = new Map(chunk.actionIds.map((id, i) => [id, i]));
+  const rosters = chunk.rosters.map((roster) => JSON.parse(roster) as RosterEntry[]);
+  const actionAt = new Map(rosters.flat().map((entry, i) => [entry[0], i]));
   const bodies = chunk.bodies.map((body) =>
     (JSON.parse(body) as { callback_params: { batchId: string; actionId: string } }[]).map((m) => ({ ...m, callback_params: { ...m.callback_params, batchId: batchAt.get(m.callback_params.batchId), actionId: actionAt.get(m.callback_params.actionId) } })),
   );
   return {
     progress: page.progress,
-    chunk: { userCounts: chunk.userCounts, bodies, messageBatches: chunk.messageBatchIds.map((id) => batchAt.get(id)), customerIds: chunk.customerIds, targetTypes: chunk.targetTypes, targetIds: chunk.targetIds },
+    chunk: { userCounts: chunk.userCounts, bodies, rosters: rosters.map((roster) => roster.map(([actionId, ...user]) => [actionAt.get(actionId), ...user])) },
   };
 }
 
