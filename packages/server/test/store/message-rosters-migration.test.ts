@@ -1,10 +1,9 @@
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
-import { DEFAULT_WORKSPACE_ID } from '../../src/access/bootstrap.js';
 import { migrateUpTo } from '../../src/store/migrate.js';
 import { rosterEntries } from '../../src/receipts/store.js';
 import { describeEachDialect } from '../support/dialects.js';
-import { atMigration, insertWebhookRow } from './support.js';
+import { atMigration, insertBatchRows, insertWebhookRow } from './support.js';
 
 const T0 = 1_764_550_800_000;
 
@@ -13,9 +12,7 @@ describeEachDialect('migration 0018 (a roster per batch; delivery_messages a vie
     await atMigration(dialect, '0017-messages-by-batch', T0, async (store) => {
       const run = (query: ReturnType<typeof sql>) => query.execute(store.db);
       await insertWebhookRow(store, T0);
-      await run(sql`insert into delivery_batches (id, workspace_id, webhook_id, run_kind, task_id, journey_id, node_id, user_count, status, attempts, max_attempts, next_attempt_at, created_at, updated_at, finished_at)
-        values ('bat_1', ${DEFAULT_WORKSPACE_ID}, 'wh_1', 'task', 'task_1', null, null, 3, 'succeeded', 1, 9, ${T0}, ${T0}, ${T0}, ${T0 + 5}),
-               ('bat_2', ${DEFAULT_WORKSPACE_ID}, 'wh_1', 'task', 'task_1', null, null, 1, 'succeeded', 1, 9, ${T0}, ${T0}, ${T0}, ${T0 + 5})`);
+      await insertBatchRows(store, T0, [{ id: 'bat_1', users: 3 }, { id: 'bat_2', users: 1 }]);
       await run(sql`insert into delivery_messages (action_id, batch_id, customer_id, target_type, target_id)
         values ('act_3', 'bat_1', 'c3', 'OPEN_ID', 'o3'), ('act_1', 'bat_2', 'c1', 'MOBILE', 'm1'), ('act_2', 'bat_1', 'Zoë "q"', 'OPEN_ID', 'o2'), ('act_4', 'bat_1', 'c4', 'EMAIL', 'a@b')`);
 

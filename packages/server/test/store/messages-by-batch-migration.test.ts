@@ -1,9 +1,8 @@
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
-import { DEFAULT_WORKSPACE_ID } from '../../src/access/bootstrap.js';
 import { migrateUpTo } from '../../src/store/migrate.js';
 import { describeEachDialect } from '../support/dialects.js';
-import { atMigration, insertWebhookRow } from './support.js';
+import { atMigration, insertBatchRows, insertWebhookRow } from './support.js';
 
 const T0 = 1_764_550_800_000;
 
@@ -12,9 +11,7 @@ describeEachDialect('migration 0017 (messages keyed by batch, without webhook_id
     await atMigration(dialect, '0016-journey-paths', T0, async (store) => {
       const run = (query: ReturnType<typeof sql>) => query.execute(store.db);
       await insertWebhookRow(store, T0);
-      await run(sql`insert into delivery_batches (id, workspace_id, webhook_id, run_kind, task_id, journey_id, node_id, user_count, status, attempts, max_attempts, next_attempt_at, created_at, updated_at, finished_at)
-        values ('bat_1', ${DEFAULT_WORKSPACE_ID}, 'wh_1', 'task', 'task_1', null, null, 2, 'succeeded', 1, 9, ${T0}, ${T0}, ${T0}, ${T0 + 5}),
-               ('bat_2', ${DEFAULT_WORKSPACE_ID}, 'wh_1', 'task', 'task_1', null, null, 1, 'succeeded', 1, 9, ${T0}, ${T0}, ${T0}, ${T0 + 5})`);
+      await insertBatchRows(store, T0, [{ id: 'bat_1', users: 2 }, { id: 'bat_2', users: 1 }]);
       await run(sql`insert into delivery_messages (action_id, batch_id, webhook_id, customer_id, target_type, target_id)
         values ('act_3', 'bat_1', 'wh_1', 'c3', 'OPEN_ID', 'o3'), ('act_1', 'bat_2', 'wh_1', 'c1', 'MOBILE', 'm1'), ('act_2', 'bat_1', 'wh_1', 'c2', 'OPEN_ID', 'o2')`);
 

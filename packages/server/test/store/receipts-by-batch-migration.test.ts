@@ -1,11 +1,10 @@
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
-import { DEFAULT_WORKSPACE_ID } from '../../src/access/bootstrap.js';
 import { purgeReceipts } from '../../src/retention/store.js';
 import { latestReceipts, lastJourneyReceivedAt } from '../../src/receipts/store.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { describeEachDialect } from '../support/dialects.js';
-import { atMigration, insertWebhookRow } from './support.js';
+import { atMigration, insertBatchRows, insertWebhookRow } from './support.js';
 
 const T0 = 1_764_550_800_000;
 const DAY = 86_400_000;
@@ -18,9 +17,7 @@ describeEachDialect('migration 0014 (receipts keyed by batch)', (dialect) => {
     await atMigration(dialect, '0013-journey-node-counts', T0, async (store) => {
       const run = (query: ReturnType<typeof sql>) => query.execute(store.db);
       await insertWebhookRow(store, T0);
-      await run(sql`insert into delivery_batches (id, workspace_id, webhook_id, run_kind, task_id, journey_id, node_id, user_count, status, attempts, max_attempts, next_attempt_at, created_at, updated_at, finished_at)
-        values (${TASK_BATCH}, ${DEFAULT_WORKSPACE_ID}, 'wh_1', 'task', 'task_1', null, null, 1, 'succeeded', 1, 9, ${T0}, ${T0}, ${T0}, ${T0 + 5}),
-               (${JOURNEY_BATCH}, ${DEFAULT_WORKSPACE_ID}, 'wh_1', 'journey', null, 'jrn_1', 'send', 1, 'succeeded', 1, 9, ${T0}, ${T0}, ${T0}, ${T0 + 5})`);
+      await insertBatchRows(store, T0, [{ id: TASK_BATCH, users: 1 }, { id: JOURNEY_BATCH, users: 1, journey: true }]);
       await run(sql`insert into delivery_messages (action_id, batch_id, webhook_id, customer_id, target_type, target_id)
         values ('act_1', ${TASK_BATCH}, 'wh_1', 'c1', 'OPEN_ID', 'o1'), ('act_2', ${JOURNEY_BATCH}, 'wh_1', 'c2', 'OPEN_ID', 'o2')`);
       // Two receipts of act_1 in one report (200, then FAIL last), an earlier one of act_1, one of act_2 (a journey's).

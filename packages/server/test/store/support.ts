@@ -23,3 +23,12 @@ export async function insertWebhookRow(store: Store, now: number): Promise<void>
   await sql`insert into webhooks (id, workspace_id, name, url, auth_method, key_sealed, id_types, pass_environment, receipt_enabled, receipt_retention_hours, enabled, version, created_at, updated_at)
     values ('wh_1', ${DEFAULT_WORKSPACE_ID}, 'W', 'http://127.0.0.1:9/hook', 'none', null, '["OPEN_ID"]', 0, 1, 72, 1, 1, ${now}, ${now})`.execute(store.db);
 }
+
+/** Inserts succeeded batches of webhook `wh_1` (a task's, or a journey's node "send"), made at `now` and finished 5 ms later. */
+export async function insertBatchRows(store: Store, now: number, batches: readonly { id: string; users: number; journey?: boolean }[]): Promise<void> {
+  for (const b of batches) {
+    const [kind, task, journey, node] = b.journey ? ['journey', null, 'jrn_1', 'send'] : ['task', 'task_1', null, null];
+    await sql`insert into delivery_batches (id, workspace_id, webhook_id, run_kind, task_id, journey_id, node_id, user_count, status, attempts, max_attempts, next_attempt_at, created_at, updated_at, finished_at)
+      values (${b.id}, ${DEFAULT_WORKSPACE_ID}, 'wh_1', ${kind}, ${task}, ${journey}, ${node}, ${b.users}, 'succeeded', 1, 9, ${now}, ${now}, ${now}, ${now + 5})`.execute(store.db);
+  }
+}
