@@ -55,11 +55,15 @@ type Pending = { resolve(page: BuiltPage): void; reject(error: Error): void };
  * Reads and builds pages on a thread with its own read-only connection to the SQLite file `file`,
  * while the event loop inserts and sends the pages before (docs/tasks.md, "Page thread"). A page the
  * thread fails to build (it cannot open the file, runs out of memory, dies, or the build throws) is
- * built again by `fallback` on the event loop, which succeeds or fails as it would have alone. The
- * thread starts on first use, again after it failed, and again after it ended idle; it keeps the
- * process alive only while it owes a page.
+ * built again by `fallback` on the event loop, which succeeds or fails as it would have alone. With no
+ * thread running, a page is built by `fallback` and a thread is started if more pages follow (again
+ * after a failure, or after the thread ended idle); it keeps the process alive only while it owes a page.
  */
-export function threadPageSource(file: string, fallback: PageSource, { idleMs = THREAD_IDLE_MS } = {}): PageSource & { readonly threadRunning: boolean } {
+export function threadPageSource(
+  file: string,
+  fallback: PageSource,
+  { idleMs = THREAD_IDLE_MS, onFailure = () => {} }: { idleMs?: number; onFailure?: (error: Error) => void } = {},
+): PageSource & { readonly threadRunning: boolean } {
   let worker: Worker | undefined;
   let nextId = 0;
   let idle: NodeJS.Timeout | undefined;
@@ -97,16 +101,27 @@ export function threadPageSource(file: string, fallback: PageSource, { idleMs = 
     get threadRunning() {
       return worker !== undefined;
     },
-    build(request) {
+    async build(request) {
       clearTimeout(idle);
-      const thread = (worker ??= start());
+      if (!worker) {
+        // A thread takes tens of milliseconds to start (more from sources): the first page is built on the
+        // event loop meanwhile, so a task is never held up by it, and a one-page task never starts one.
+        const first = await fallback.build(request);
+        if (!first.progress.last) worker ??= start();
+        return first;
+      }
+      const thread = worker;
       const id = nextId++;
       const built = new Promise<BuiltPage>((resolve, reject) => {
         if (pending.size === 0) thread.ref();
         pending.set(id, { resolve, reject });
         thread.postMessage({ id, request });
       });
-      return built.catch((error: unknown) => (error instanceof PageThreadClosed ? Promise.reject(error) : fallback.build(request)));
+      return built.catch((error: unknown) => {
+        if (error instanceof PageThreadClosed) throw error;
+        onFailure(error as Error);
+        return fallback.build(request);
+      });
     },
     async close() {
       clearTimeout(idle);
@@ -118,8 +133,11 @@ export function threadPageSource(file: string, fallback: PageSource, { idleMs = 
   };
 }
 
-/** A thread of its own on a SQLite file store; the event loop on PostgreSQL (whose workers share the load) and in-memory SQLite. */
-export function defaultPageSource(store: Store): PageSource {
+/**
+ * A thread of its own on a SQLite file store (told `onFailure` when it fails a page); the event loop on
+ * PostgreSQL (whose workers share the load) and in-memory SQLite.
+ */
+export function defaultPageSource(store: Store, onFailure?: (error: Error) => void): PageSource {
   const inline = inlinePageSource(store.db);
-  return store.sqliteFile !== undefined ? threadPageSource(store.sqliteFile, inline) : inline;
+  return store.sqliteFile !== undefined ? threadPageSource(store.sqliteFile, inline, onFailure ? { onFailure } : {}) : inline;
 }

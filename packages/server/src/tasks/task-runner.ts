@@ -98,7 +98,7 @@ export class TaskRunner {
     this.pollIntervalMs = options.pollIntervalMs ?? options.ctx.config.delivery.pollIntervalMs;
     this.log = options.log ?? silent;
     this.afterPage = options.afterPage;
-    this.pages = options.pages ?? defaultPageSource(options.ctx.store);
+    this.pages = options.pages ?? defaultPageSource(options.ctx.store, (error) => this.log.warn({ err: error }, 'tasks: the page thread failed; this page is built on the event loop'));
     if (!Number.isInteger(this.pageSize) || this.pageSize < 1) throw new RangeError('pageSize must be a positive integer');
   }
 

@@ -34,25 +34,53 @@ describe('the bundled server (npm start)', { timeout: 90_000 }, () => {
   });
 });
 
-describe('the bundled demo', { timeout: 90_000 }, () => {
-  it('sends its task from the bundle, pages built on the bundled page thread, until every user succeeded', async () => {
+describe('the bundled demo', { timeout: 120_000 }, () => {
+  it('sends its task from the bundle, then a task of two pages, the second built on the bundled page thread', async () => {
     const { flags } = npmStartCommand();
     const outfile = path.join(out, 'hookreach.mjs');
     if (!fs.existsSync(outfile)) await bundleServer({ outfile });
     const env = { ...process.env, HOOKREACH_DATA_DIR: path.join(work, 'demo'), PORT: '0', LOG_LEVEL: 'info', DATABASE_URL: '', HOOKREACH_ADMIN_TOKEN: '', NODE_OPTIONS: '' };
     const server = await spawnServer([...flags, outfile, 'demo', '--receiver-port', '0'], env);
     try {
-      const deadline = Date.now() + 60_000;
-      let details: { task?: { status: string }; stats?: { audienceSize: number; succeeded: number } } = {};
-      while (Date.now() < deadline && details.task?.status !== 'finished') {
-        await new Promise((resolve) => setTimeout(resolve, 250));
-        // The summary names the configured port (0 here): the path is taken from it, the port from the listening log.
-        const shown = /Bearer (\S+)" http:\/\/\S+?(\/api\/v1\/tasks\/\S+)/.exec(server.output());
-        if (shown) details = await (await fetch(`http://127.0.0.1:${server.port}${shown[2]}`, { headers: { authorization: `Bearer ${shown[1]}` } })).json() as typeof details;
+      type Details = { task?: { status: string; webhookId: string; params: Record<string, string> }; stats?: { audienceSize: number; succeeded: number } };
+      let token = '';
+      const call = async (method: string, url: string, body?: unknown, type = 'application/json') => {
+        const res = await fetch(`http://127.0.0.1:${server.port}${url}`, { method, headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': type }) }, ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }) });
+        return (await res.json()) as Record<string, unknown>;
+      };
+      const finished = async (url: string): Promise<Details> => {
+        const deadline = Date.now() + 60_000;
+        let details: Details = {};
+        while (Date.now() < deadline && details.task?.status !== 'finished') {
+          await new Promise((resolve) => setTimeout(resolve, 250));
+          details = (await call('GET', url)) as Details;
+        }
+        return details;
+      };
+      // The summary names the configured port (0 here): the path is taken from it, the port from the listening log.
+      let shown: RegExpExecArray | null = null;
+      for (const deadline = Date.now() + 30_000; !shown && Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 250))) {
+        shown = /Bearer (\S+)" http:\/\/\S+?(\/api\/v1\/tasks\/\S+)/.exec(server.output());
       }
-      expect(details.task?.status, server.output()).toBe('finished');
-      expect(details.stats!.succeeded).toBe(details.stats!.audienceSize);
-      expect(server.output()).not.toMatch(/task page thread/);
+      expect(shown, server.output()).not.toBeNull();
+      token = shown![1]!;
+      const demo = await finished(shown![2]!);
+      expect(demo.task?.status, server.output()).toBe('finished');
+      expect(demo.stats!.succeeded).toBe(demo.stats!.audienceSize);
+
+      // 2,500 users: the runner builds the first page of 2,000 on the event loop and the second on the thread.
+      const audience = await call('POST', '/api/v1/audiences', { name: 'Two pages' });
+      let csv = 'customer_id,OPEN_ID,name,city\n';
+      for (let i = 0; i < 2_500; i++) csv += `p${i},open-p${i},User ${i},Hangzhou\n`;
+      expect(await call('POST', `/api/v1/audiences/${String(audience.id)}/import`, csv, 'text/csv')).toMatchObject({ imported: 2_500 });
+      const task = await call('POST', '/api/v1/tasks', {
+        name: 'Two pages', audienceId: audience.id, webhookId: demo.task!.webhookId, idType: 'OPEN_ID', batchSize: 100,
+        params: demo.task!.params, missingVariable: 'skip', schedule: { type: 'now' },
+      });
+      const twoPages = await finished(`/api/v1/tasks/${String(task.id)}`);
+      expect(twoPages.task?.status, server.output()).toBe('finished');
+      expect(twoPages.stats!.succeeded).toBe(2_500);
+      expect(server.output()).not.toMatch(/page thread failed/);
     } finally {
       expect(await server.stop()).toBe(0);
     }

@@ -47,7 +47,8 @@ describe('Tasks: the page thread (SQLite on disk)', () => {
     const spec = sendSpecOf({ idType: 'OPEN_ID', batchSize: 20, params: { coupon: 'C-42', content: 'Hello ${name}!' }, missingVariable: 'skip' }, new Set(['content']));
     const common = outboxCommonOf({ workspaceId: DEFAULT_WORKSPACE_ID, webhookId: 'wh_test', runKind: 'task', taskId: 'tsk_test' }, 5, t().clock.now());
     const inline = inlinePageSource(t().ctx.store.db);
-    const thread = threadPageSource(file, { ahead: false, build: () => Promise.reject(new Error('built on the event loop')), close: async () => {} });
+    let onLoop = 0;
+    const thread = threadPageSource(file, { ahead: false, build: (r) => { onLoop++; return inline.build(r); }, close: async () => {} });
     try {
       let cursor: string | null = null;
       let pages = 0;
@@ -64,41 +65,59 @@ describe('Tasks: the page thread (SQLite on disk)', () => {
       // 230 users, less 33 without an OPEN_ID and 18 more without a name.
       const skipped = USERS.filter((u, i) => i % 7 === 3 || i % 11 === 5).length;
       expect(sent).toBe(230 - skipped);
+      // The first page is built on the event loop while the thread starts; the thread builds every other one.
+      expect(onLoop).toBe(1);
       expect(pages).toBeGreaterThan(4);
     } finally {
       await thread.close();
     }
   });
 
-  it('builds a page on the event loop when its thread fails; a thread closed or idle ends, and the next page starts a new one', async () => {
+  it('builds the first page on the event loop while a thread starts, and a page its thread fails to build; a thread closed or idle ends', async () => {
     const audienceId = await seedAudience(t(), USERS.slice(0, 30));
-    const request: PageRequest = {
-      audienceId, cursor: null, pageSize: 50,
-      spec: sendSpecOf({ idType: 'OPEN_ID', batchSize: 10, params: { coupon: 'C-1' }, missingVariable: 'skip' }, new Set()),
+    const request = (cursor: string | null): PageRequest => ({
+      audienceId, cursor, pageSize: 10,
+      spec: sendSpecOf({ idType: 'OPEN_ID', batchSize: 5, params: { coupon: 'C-1' }, missingVariable: 'skip' }, new Set()),
       common: outboxCommonOf({ workspaceId: DEFAULT_WORKSPACE_ID, webhookId: 'wh_test', runKind: 'task', taskId: 'tsk_test' }, 5, 0),
-    };
+    });
     const inline = inlinePageSource(t().ctx.store.db);
-    const expected = comparable(await inline.build(request));
-    let fellBack = 0;
-    const counting = { ahead: false, build: (r: PageRequest) => { fellBack++; return inline.build(r); }, close: async () => {} };
-    const broken = threadPageSource('/nonexistent/hookreach.sqlite', counting);
-    expect(comparable(await broken.build(request))).toEqual(expected);
-    expect(fellBack).toBe(1);
+    const first = await inline.build(request(null));
+    const second = await inline.build(request(first.progress.cursor));
+    expect(first.progress.last).toBe(false);
+    let onLoop = 0;
+    const counting = { ahead: false, build: (r: PageRequest) => { onLoop++; return inline.build(r); }, close: async () => {} };
+
+    // A thread that cannot open its file: the page it owed is built on the event loop, and the failure told.
+    const failures: string[] = [];
+    const broken = threadPageSource('/nonexistent/hookreach.sqlite', counting, { onFailure: (error) => failures.push(error.message) });
+    expect(comparable(await broken.build(request(null)))).toEqual(comparable(first));
+    expect(onLoop).toBe(1);
+    expect(comparable(await broken.build(request(first.progress.cursor)))).toEqual(comparable(second));
+    expect(onLoop).toBe(2);
+    expect(failures).toEqual([expect.stringMatching(/^task page thread: .*directory does not exist/)]);
     await broken.close();
 
+    // A one-page task never starts a thread.
     const thread = threadPageSource(t().ctx.store.sqliteFile!, counting, { idleMs: 50 });
+    const whole = await thread.build({ ...request(null), pageSize: 50 });
+    expect(whole.progress.last).toBe(true);
+    expect(thread.threadRunning).toBe(false);
+    onLoop = 0;
     try {
-      expect(comparable(await thread.build(request))).toEqual(expected);
+      expect(comparable(await thread.build(request(null)))).toEqual(comparable(first));
+      expect(thread.threadRunning).toBe(true);
+      expect(comparable(await thread.build(request(first.progress.cursor)))).toEqual(comparable(second));
+      expect(onLoop).toBe(1);
       await thread.close();
       expect(thread.threadRunning).toBe(false);
-      expect(comparable(await thread.build(request))).toEqual(expected);
-      expect(fellBack).toBe(1);
-      // Idle, the thread ends (its heap goes back to the system); the next page starts another.
+      // Closed, then asked again: the event loop builds the page and a new thread starts.
+      expect(comparable(await thread.build(request(null)))).toEqual(comparable(first));
+      expect(comparable(await thread.build(request(first.progress.cursor)))).toEqual(comparable(second));
+      expect(onLoop).toBe(2);
+      // Idle, the thread ends (its heap goes back to the system).
       expect(thread.threadRunning).toBe(true);
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(thread.threadRunning).toBe(false);
-      expect(comparable(await thread.build(request))).toEqual(expected);
-      expect(fellBack).toBe(1);
     } finally {
       await thread.close();
     }
