@@ -1,7 +1,8 @@
 import { buildUserMessage, serializeBatch, type UserMessageInput, type WebhookUserMessage } from '@hookreach/protocol';
 import { errors } from '../errors.js';
 import { newIds } from '../shared/ids.js';
-import type { OutboxChunk, OutboxCommon, RosterEntry } from './outbox.js';
+import type { OutboxChunk, OutboxCommon } from './outbox.js';
+import { encodeRoster, type RosterEntry } from './roster.js';
 
 /**
  * Batches as the outbox stores them: ids drawn, callback_params filled, each body serialised once
@@ -18,7 +19,7 @@ export interface EnqueuedBatch {
   actionIds: string[];
 }
 
-/** Builds batches [start, end): ids, bodies (send_time is `common.now`) and message columns; records their ids in `enqueued` when given. */
+/** Builds batches [start, end): ids, bodies (send_time is `common.now`) and rosters; records their ids in `enqueued` when given. */
 export function buildOutboxChunk(
   batches: BatchUsers,
   start: number,
@@ -47,7 +48,7 @@ export function buildOutboxChunk(
     }
     chunk.userCounts[i - start] = users.length;
     chunk.bodies[i - start] = serializeBatch(messages);
-    chunk.rosters[i - start] = JSON.stringify(roster);
+    chunk.rosters[i - start] = encodeRoster(roster);
     if (enqueued) enqueued[i] = { batchId, actionIds: actionIdPool.slice(m - users.length, m) };
   }
   return chunk;

@@ -53,10 +53,7 @@ export interface OutboxCommon {
   now: number;
 }
 
-/** One user of a batch's roster: `[action_id, customer_id, target_type, target_id]` (migration 0018). */
-export type RosterEntry = [actionId: string, customerId: string, targetType: string, targetId: string];
-
-/** New batches, column by column: each with its body and its roster (a JSON array of RosterEntry, in action id order). */
+/** New batches, column by column: each with its body and its roster (delivery/roster.ts). */
 export interface OutboxChunk {
   batchIds: string[];
   userCounts: number[];
@@ -64,7 +61,7 @@ export interface OutboxChunk {
   rosters: string[];
 }
 
-/** Inserts new pending batches and their messages (the caller holds the transaction). */
+/** Inserts new pending batches with their bodies and rosters (the caller holds the transaction). */
 export async function insertOutboxChunk(trx: Transaction<Database>, dialect: Dialect, common: OutboxCommon, chunk: OutboxChunk): Promise<void> {
   if (dialect === 'postgres') await insertPostgres(trx, common, chunk);
   else await insertSqlite(trx, common, chunk);

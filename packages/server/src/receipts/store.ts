@@ -1,7 +1,7 @@
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { Store } from '../store/database.js';
 import type { Dialect } from '../store/dialect.js';
-import type { RosterEntry } from '../delivery/outbox.js';
+import { findInRoster, rosterEntries } from '../delivery/roster.js';
 import type { Database, ReceiptRow } from '../store/schema.js';
 
 /** Longest `in (...)` list of bound variables per query: far below SQLite's variable limit. */
@@ -74,10 +74,15 @@ export interface ClaimedMessage {
 }
 
 /**
- * The messages among `claimed` that exist in the batch their receipt names, by action id: the rosters
- * of the named batches (one row each, delivery_rosters), then those batches, once each. A report's
- * receipts usually name few batches; one whose receipts are all of different batches reads a roster
- * per receipt (about 100 users each), still a few tens of microseconds per receipt.
+ * Claims on a batch below which its roster text is searched instead of parsed whole: parsing a
+ * 100-user roster takes about 23 µs, finding and parsing one entry about a tenth of that.
+ */
+const FEW_CLAIMS = 8;
+
+/**
+ * The messages among `claimed` that exist in the batch their receipt names, by action id: the roster
+ * and the batch row of each named batch, read together once. A roster named by FEW_CLAIMS receipts or
+ * more is parsed whole; in a roster named by fewer, each entry is found in its text.
  */
 export async function loadDeliveredMessages(db: Kysely<Database>, claimed: readonly ClaimedMessage[]): Promise<Map<string, DeliveredMessage>> {
   const found = new Map<string, DeliveredMessage>();
@@ -107,47 +112,6 @@ export async function loadDeliveredMessages(db: Kysely<Database>, claimed: reado
     }
   }
   return found;
-}
-
-/**
- * Claims on a batch below which its roster text is searched instead of parsed whole: parsing a
- * 100-user roster takes about 23 µs, finding and parsing one entry about a tenth of that.
- */
-const FEW_CLAIMS = 8;
-
-/**
- * The entries of `actionIds` in a roster's JSON text, found by their opening `["<action id>",` and
- * parsed alone. An entry ends at one of the `]` after it: the first whose text parses as an entry of
- * that action id (a `]` inside a customer id only costs a retry).
- */
-function findInRoster(roster: string, actionIds: ReadonlySet<string>): RosterEntry[] {
-  const entries: RosterEntry[] = [];
-  for (const actionId of actionIds) {
-    const start = roster.indexOf(`[${JSON.stringify(actionId)},`);
-    if (start < 0) continue;
-    for (let end = roster.indexOf(']', start); end >= 0; end = roster.indexOf(']', end + 1)) {
-      const entry = parseEntry(roster.slice(start, end + 1));
-      if (entry && entry[0] === actionId) {
-        entries.push(entry);
-        break;
-      }
-    }
-  }
-  return entries;
-}
-
-function parseEntry(text: string): RosterEntry | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return Array.isArray(value) && value.length === 4 ? (value as RosterEntry) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A roster as read: JSON text on SQLite, already parsed (jsonb) on PostgreSQL. */
-export function rosterEntries(roster: unknown): RosterEntry[] {
-  return (typeof roster === 'string' ? JSON.parse(roster) : roster) as RosterEntry[];
 }
 
 /** `{batchId: [actionId, ...]}`: message keys as one JSON parameter, each batch id once. */

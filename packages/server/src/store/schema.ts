@@ -252,7 +252,7 @@ export interface DeliveryAttemptRow {
 /** A batch's users: a JSON array of [action_id, customer_id, target_type, target_id], in action id order. */
 export interface DeliveryRosterRow {
   batch_id: string;
-  /** JSON text on SQLite; PostgreSQL's jsonb arrives parsed (receipts/store.ts rosterEntries reads both). */
+  /** JSON text on SQLite; PostgreSQL's jsonb arrives parsed (delivery/roster.ts rosterEntries reads both). */
   roster: string;
 }
 

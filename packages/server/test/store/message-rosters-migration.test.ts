@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { migrateUpTo } from '../../src/store/migrate.js';
-import { rosterEntries } from '../../src/receipts/store.js';
+import { rosterEntries } from '../../src/delivery/roster.js';
 import { describeEachDialect } from '../support/dialects.js';
 import { atMigration, insertBatchRows, insertWebhookRow } from './support.js';
 

@@ -3,7 +3,7 @@ import { isolateWebhooks, useScriptedReceiver } from '../delivery/support.js';
 import { useTestApp } from '../support/test-app.js';
 import { DEFAULT_WORKSPACE_ID } from '../../src/access/bootstrap.js';
 import { outboxCommonOf } from '../../src/delivery/enqueue.js';
-import type { RosterEntry } from '../../src/delivery/outbox.js';
+import type { RosterEntry } from '../../src/delivery/roster.js';
 import type { PageRequest, BuiltPage } from '../../src/tasks/build-page.js';
 import { defaultPageSource, inlinePageSource, threadPageSource } from '../../src/tasks/page-source.js';
 import { sendSpecOf } from '../../src/tasks/plan-page.js';
