@@ -276,7 +276,8 @@ export interface WebhookRateBucketRow {
 /** The exact JSON array a batch sends, written once at enqueue (apart from the batch row, which the engine rewrites). */
 export interface DeliveryBodyRow {
   batch_id: string;
-  body: string;
+  /** Packed JSON (delivery/stored-body.ts). */
+  body: Uint8Array;
 }
 
 /** One test send, with its downloadable log. */
