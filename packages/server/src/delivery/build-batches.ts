@@ -3,11 +3,10 @@ import { errors } from '../errors.js';
 import { newIds } from '../shared/ids.js';
 import type { OutboxChunk, OutboxCommon } from './outbox.js';
 import { encodeRoster, type RosterEntry } from './roster.js';
-import { packBody } from './stored-body.js';
 
 /**
  * Batches as the outbox stores them: ids drawn, callback_params filled, each body serialised once
- * and packed (so every attempt sends the same bytes; stored-body.ts). Kept apart from the store so the task page thread
+ * (so every attempt sends the same bytes). Kept apart from the store so the task page thread
  * (tasks/page-thread.ts) builds pages with it, without loading the database layer.
  */
 
@@ -48,7 +47,7 @@ export function buildOutboxChunk(
       roster[j] = [actionIdPool[m]!, profile.customer_id, profile.target_type, profile.target_id];
     }
     chunk.userCounts[i - start] = users.length;
-    chunk.bodies[i - start] = packBody(serializeBatch(messages));
+    chunk.bodies[i - start] = serializeBatch(messages);
     chunk.rosters[i - start] = encodeRoster(roster);
     if (enqueued) enqueued[i] = { batchId, actionIds: actionIdPool.slice(m - users.length, m) };
   }

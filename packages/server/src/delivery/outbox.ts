@@ -3,7 +3,6 @@ import type { Store } from '../store/database.js';
 import type { Dialect } from '../store/dialect.js';
 import type { Database, DeliveryBatchRow } from '../store/schema.js';
 import { refundTokens, takeSharedCapacity, type SharedLimits } from './shared-limits.js';
-import { asBuffer, unpackBody } from './stored-body.js';
 
 /**
  * The delivery engine's queries on the outbox (`delivery_batches`, `delivery_bodies`,
@@ -15,7 +14,7 @@ import { asBuffer, unpackBody } from './stored-body.js';
 export type ClaimedBatch = Pick<
   DeliveryBatchRow,
   'id' | 'workspace_id' | 'webhook_id' | 'run_kind' | 'task_id' | 'journey_id' | 'node_id' | 'user_count' | 'attempts' | 'max_attempts'
-> & { body: Buffer };
+> & { body: string };
 
 /** Where a batch goes after an attempt. */
 export type Transition =
@@ -58,8 +57,7 @@ export interface OutboxCommon {
 export interface OutboxChunk {
   batchIds: string[];
   userCounts: number[];
-  /** Packed by stored-body.ts; Uint8Array when the chunk came from the task page thread. */
-  bodies: Uint8Array[];
+  bodies: string[];
   rosters: string[];
 }
 
@@ -82,7 +80,7 @@ async function insertPostgres(trx: Transaction<Database>, c: OutboxCommon, chunk
     }
     await trx.executeQuery(CompiledQuery.raw(BATCH_INSERT + tuples.join(','), params));
     await trx.executeQuery(
-      CompiledQuery.raw('insert into delivery_bodies (batch_id, body) select * from unnest($1::text[], $2::bytea[])', [chunk.batchIds.slice(start, end), chunk.bodies.slice(start, end).map(asBuffer)]),
+      CompiledQuery.raw('insert into delivery_bodies (batch_id, body) select * from unnest($1::text[], $2::text[])', [chunk.batchIds.slice(start, end), chunk.bodies.slice(start, end)]),
     );
     await trx.executeQuery(
       CompiledQuery.raw('insert into delivery_rosters (batch_id, roster) select b, r::jsonb from unnest($1::text[], $2::text[]) as u(b, r)', [chunk.batchIds.slice(start, end), chunk.rosters.slice(start, end)]),
@@ -104,7 +102,7 @@ async function insertSqlite(trx: Transaction<Database>, c: OutboxCommon, chunk: 
     const rosters: unknown[] = [];
     for (let i = start; i < end; i++) {
       params.push(chunk.batchIds[i], c.workspaceId, c.webhookId, c.runKind, c.taskId, c.journeyId, c.nodeId, chunk.userCounts[i], c.maxAttempts, c.due, c.now, c.now);
-      bodies.push(chunk.batchIds[i], asBuffer(chunk.bodies[i]!));
+      bodies.push(chunk.batchIds[i], chunk.bodies[i]);
       rosters.push(chunk.batchIds[i], chunk.rosters[i]);
     }
     await trx.executeQuery(CompiledQuery.raw(sqliteInsert('delivery_batches', BATCH_INSERT, "(?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?)", end - start), params));
@@ -169,7 +167,7 @@ export async function claimBatches(store: Store, claim: Claim): Promise<ClaimedB
   const leased = await leaseWithinLimits(store, claim);
   if (leased.length === 0) return [];
   const rows = await store.db.selectFrom('delivery_bodies').select(['batch_id', 'body']).where('batch_id', 'in', leased.map((b) => b.id)).execute();
-  const bodies = new Map(rows.map((r) => [r.batch_id, unpackBody(r.body)]));
+  const bodies = new Map(rows.map((r) => [r.batch_id, r.body]));
   const bodiless = leased.filter((b) => !bodies.has(b.id)).map((b) => b.id);
   // Only finished batches lose their bodies to retention, and a re-send checks first; this is the last guard.
   if (bodiless.length > 0) await failBodilessBatches(store, bodiless, claim.workerId, claim.now);

@@ -29,8 +29,8 @@ export interface SendOutcome {
 /** One signed POST of a prebuilt body. */
 export interface SendInput {
   target: WebhookTarget;
-  /** The JSON array of users, exactly as sent (UTF-8 bytes from the outbox, a string from a test send). */
-  body: string | Buffer;
+  /** The JSON array of users, exactly as sent. */
+  body: string;
   /** Sent as headers when the webhook passes the environment. */
   environment: WebhookEnvironment;
   nowMs: number;

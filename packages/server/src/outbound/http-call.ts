@@ -22,7 +22,7 @@ export interface HttpCall {
   /** Default POST. */
   method?: 'POST' | 'GET' | 'PUT';
   headers: Record<string, string>;
-  body?: string | Buffer;
+  body?: string;
   /** Deadline for the whole exchange (connect, headers and body), in milliseconds. */
   timeoutMs: number;
   /** Largest response body read; a longer one fails with reason 'too-large'. */

@@ -276,8 +276,7 @@ export interface WebhookRateBucketRow {
 /** The exact JSON array a batch sends, written once at enqueue (apart from the batch row, which the engine rewrites). */
 export interface DeliveryBodyRow {
   batch_id: string;
-  /** Packed JSON (delivery/stored-body.ts). */
-  body: Uint8Array;
+  body: string;
 }
 
 /** One test send, with its downloadable log. */

@@ -26,9 +26,7 @@ port.on('message', (message: { id: number; request: PageRequest } | 'stop') => {
   try {
     const rows = (request.cursor === null ? first.all(request.audienceId, request.pageSize) : next.all(request.audienceId, request.cursor, request.pageSize)) as StoredUser[];
     const users = rows.map((r) => ({ customerId: r.customerId, ids: parseStrings(r.ids), attributes: parseStrings(r.attributes) }));
-    const page = buildPage(users, request);
-    // Each packed body owns its ArrayBuffer (stored-body.ts), so it moves to the event loop without a copy.
-    port.postMessage({ id, page }, page.chunk?.bodies.map((b) => b.buffer as ArrayBuffer) ?? []);
+    port.postMessage({ id, page: buildPage(users, request) });
   } catch (error) {
     port.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
   }

@@ -4,7 +4,6 @@ import { useTestApp } from '../support/test-app.js';
 import { DEFAULT_WORKSPACE_ID } from '../../src/access/bootstrap.js';
 import { outboxCommonOf } from '../../src/delivery/enqueue.js';
 import type { RosterEntry } from '../../src/delivery/roster.js';
-import { unpackBody } from '../../src/delivery/stored-body.js';
 import type { PageRequest, BuiltPage } from '../../src/tasks/build-page.js';
 import { defaultPageSource, inlinePageSource, threadPageSource } from '../../src/tasks/page-source.js';
 import { sendSpecOf } from '../../src/tasks/plan-page.js';
@@ -28,7 +27,7 @@ function comparable(page: BuiltPage) {
   const rosters = chunk.rosters.map((roster) => JSON.parse(roster) as RosterEntry[]);
   const actionAt = new Map(rosters.flat().map((entry, i) => [entry[0], i]));
   const bodies = chunk.bodies.map((body) =>
-    (JSON.parse(unpackBody(body).toString('utf8')) as { callback_params: { batchId: string; actionId: string } }[]).map((m) => ({ ...m, callback_params: { ...m.callback_params, batchId: batchAt.get(m.callback_params.batchId), actionId: actionAt.get(m.callback_params.actionId) } })),
+    (JSON.parse(body) as { callback_params: { batchId: string; actionId: string } }[]).map((m) => ({ ...m, callback_params: { ...m.callback_params, batchId: batchAt.get(m.callback_params.batchId), actionId: actionAt.get(m.callback_params.actionId) } })),
   );
   return {
     progress: page.progress,
