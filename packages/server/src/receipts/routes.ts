@@ -4,10 +4,12 @@ import { RECEIPT_PATH } from '@hookreach/protocol';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.js';
 import { errors } from '../errors.js';
+import { buildValidator, withFastPath, type ValidatorFunction } from '../http/validation.js';
 import { answerFor, receiptErrorHandler } from './answer.js';
 import { checkSignedQuery, type SignedQuery } from './check-signed-query.js';
 import type { ReceiptInput } from './judge-receipts.js';
 import { reportReceipts } from './report-receipts.js';
+import { isSurelyValidReceiptList } from './surely-valid.js';
 import { MAX_RECEIPTS, ReceiptAnswer, ReceiptHeaders, ReceiptList, ReceiptMessage, ReceiptQuery, RejectedReceipt } from './schemas.js';
 
 /**
@@ -23,6 +25,7 @@ export const receiptRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (bas
   app.setErrorHandler(receiptErrorHandler(bodyLimit));
   const signedQueries = new WeakMap<FastifyRequest, SignedQuery>();
   const answer = Type.Ref('ReceiptAnswer');
+  const compile = buildValidator({ ReceiptMessage });
 
   app.post(RECEIPT_PATH, {
     bodyLimit,
@@ -34,6 +37,8 @@ export const receiptRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (bas
       body: ReceiptList,
       response: { 200: answer, 400: answer, 401: answer, 413: answer, 415: answer },
     },
+    // A well-formed report skips ajv (about 7% of the route's CPU); any other gets ajv's errors.
+    validatorCompiler: (route) => (route.httpPart === 'body' ? withFastPath(compile(route) as ValidatorFunction, isSurelyValidReceiptList) : compile(route)),
     // Stale, future or unsigned reports are refused before their body is read.
     onRequest: async (request) => {
       signedQueries.set(request, checkSignedQuery(request.query, request.headers['x-qa-hmac-signature'], ctx.clock.now(), timestampWindowSeconds));

@@ -13,7 +13,7 @@ export const RECEIPT_LIMITS = {
 } as const;
 
 /** No control characters (PostgreSQL text cannot hold NUL): the ids are matched and stored. */
-const ID_PATTERN = '^[^\\u0000-\\u001f\\u007f]*$';
+export const ID_PATTERN = '^[^\\u0000-\\u001f\\u007f]*$';
 
 /** One `WebHookCallBackMessage` of the document's "Report receipts" section. */
 export const ReceiptMessage = Type.Object(
