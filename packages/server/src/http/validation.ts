@@ -44,7 +44,10 @@ export function buildValidator(externalSchemas: Record<string, unknown>): Fastif
  */
 export function withFastPath(full: ValidatorFunction, surelyValid: (data: unknown) => boolean): ValidatorFunction {
   const validate = ((data: unknown) => {
-    if (surelyValid(data)) return true;
+    if (surelyValid(data)) {
+      validate.errors = null;
+      return true;
+    }
     const valid = full(data);
     validate.errors = full.errors;
     return valid;

@@ -75,5 +75,7 @@ describe('receipt reports: the quick check before ajv', () => {
     bad.status = '';
     expect(validate([bad])).toBe(false);
     expect(validate.errors?.map((e) => [e.instancePath, e.keyword])).toEqual([['/0/status', 'minLength']]);
+    expect(validate([receipt()])).toBe(true);
+    expect(validate.errors).toBeNull();
   });
 });
