@@ -52,7 +52,7 @@ async function advanceClaimed(work: RunnerWork, rows: InstanceRow[]): Promise<vo
     if (graph) movers.push({ state: stateOf(row), row, graph });
     else unknown.push(row.id);
   }
-  await moveOn(work, movers, (trx, steps) => writeAdvance(trx, ctx.store.dialect, owner, movers.map((m) => changeOf(m.state)), steps));
+  await moveOn(work, movers, (trx, steps) => writeAdvance(trx, ctx.store, owner, movers.map((m) => changeOf(m.state)), steps));
   await releaseInstances(ctx.store.db, owner, unknown);
 }
 

@@ -1,5 +1,6 @@
 import { CompiledQuery, sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
 import { chunk, IN_CHUNK } from '../receipts/store.js';
+import type { Database as SqliteConnection, Statement as SqliteStatement } from 'better-sqlite3';
 import type { Store } from '../store/database.js';
 import type { Dialect } from '../store/dialect.js';
 import type { Database, JourneyInstanceRow, JourneyNodeExitRow, JourneyStepRow } from '../store/schema.js';
@@ -112,7 +113,7 @@ export class LeaseLostError extends Error {
   }
 }
 
-/** Rows per set-based update (14 values a row), and per instances insert (24 values a row): under SQLite's 32,766 variables. */
+/** Rows per PostgreSQL update, and per instances insert (24 values a row: under SQLite's 32,766 variables). */
 const WRITE_CHUNK = 1000;
 const INSERT_CHUNK = 500;
 
@@ -129,11 +130,11 @@ type ChangeWithPath = InstanceChange & { path_tail: string };
 const UPDATE_COLUMNS: Column<ChangeWithPath>[] = [...(CHANGE_COLUMNS as Column<ChangeWithPath>[]), { name: 'path_tail', type: 'text' }];
 
 /*
- * Set-based writes: one statement per chunk of rows. On SQLite, multi-row VALUES with bound
+ * Set-based inserts: one statement per chunk of rows. On SQLite, multi-row VALUES with bound
  * parameters, the SQL text built once per row count (so the connection's statement cache reuses it)
  * and handed to Kysely compiled: json_each would re-read each row's JSON for every column, and
  * Kysely's builder would compile thousands of parameter nodes per statement. On PostgreSQL, one
- * array per column through `unnest`.
+ * array per column through `unnest` (updates too).
  */
 const sqliteTexts = new Map<string, string>();
 
@@ -164,63 +165,80 @@ function unnestOf<R>(columns: readonly Column<R>[], rows: readonly R[]) {
 /** Who may write an instance: the runner holding its lease, or anyone while it still waits at a judgment. */
 export type InstanceGuard = { leaseOwner: string } | { judging: true };
 
+/** What an instance update needs of the store: its dialect and, on SQLite, the connection under the transaction. */
+export type UpdateTarget = Pick<Store, 'dialect' | 'sqliteConnection'>;
+
 /**
  * Rewrites instances to their new positions (releasing any lease) where `guard` still holds, each
- * path growing by its finished `steps`: one statement per thousand instances. Returns the ids
- * written; an instance whose guard failed (lease taken over, or judged by another runner) is left
- * as it is.
+ * path growing by its finished `steps`. Returns the ids written; an instance whose guard failed
+ * (lease taken over, or judged by another runner) is left as it is. Call it inside a transaction on
+ * `db`: on SQLite it runs one prepared statement per instance on that transaction's connection
+ * (measured a fifth cheaper per row than one statement joining a thousand rows of VALUES, and it
+ * tells which rows it wrote); on PostgreSQL one statement per thousand instances.
  */
 export async function updateInstances(
   db: Kysely<Database>,
-  dialect: Dialect,
+  target: UpdateTarget,
   changes: readonly InstanceChange[],
   guard: InstanceGuard,
   steps: readonly JourneyStepRow[],
 ): Promise<Set<string>> {
-  const written = new Set<string>();
   const tails = pathTails(steps);
-  const rows: ChangeWithPath[] = changes.map((c) => ({ ...c, path_tail: tails.get(c.id) ?? '' }));
-  const setList = [
-    ...CHANGE_COLUMNS.filter((c) => c.name !== 'id').map((c) => `"${c.name}" = v."${c.name}"`),
-    '"path" = journey_instances."path" || v."path_tail"',
-  ].join(', ');
-  if (dialect === 'sqlite') {
-    // The rows must be looked up by id from the VALUES: a usable index on the guard (phase) would make
-    // SQLite's planner, which has no statistics, scan the waiting users instead. The unary plus hides it.
-    const where = 'leaseOwner' in guard ? 'journey_instances.lease_owner = ?' : "+journey_instances.phase = 'judge'";
-    const text = (count: number, returning: boolean) =>
-      sqliteText(`update:${'leaseOwner' in guard}:${count}:${returning}`, () =>
-        `with v(${names(UPDATE_COLUMNS)}) as (values ${placeholders(UPDATE_COLUMNS.length, count)}) ` +
-        `update journey_instances set ${setList}, lease_owner = null, lease_expires_at = null from v where journey_instances.id = v.id and ${where}` +
-        (returning ? ' returning journey_instances.id' : ''),
-      );
-    for (const part of chunk(rows, WRITE_CHUNK)) {
-      const params = valuesOf(UPDATE_COLUMNS, part);
-      if ('leaseOwner' in guard) params.push(guard.leaseOwner);
-      // Without RETURNING (which buffers every row and hands each to JavaScript) when every guard holds,
-      // as it nearly always does; otherwise undone and written again, learning which rows it was.
-      await sql`savepoint instance_update`.execute(db);
-      const { numAffectedRows } = await db.executeQuery(CompiledQuery.raw(text(part.length, false), params));
-      if (Number(numAffectedRows) === part.length) {
-        for (const c of part) written.add(c.id);
-      } else {
-        await sql`rollback to instance_update`.execute(db);
-        for (const r of (await db.executeQuery<{ id: string }>(CompiledQuery.raw(text(part.length, true), params))).rows) written.add(r.id);
-      }
-      await sql`release instance_update`.execute(db);
-    }
-    return written;
+  if (target.dialect === 'sqlite') {
+    const connection = target.sqliteConnection;
+    if (connection === undefined) throw new Error('updateInstances on SQLite needs the store\'s connection');
+    return updateSqlite(connection, changes, guard, tails);
   }
+  const written = new Set<string>();
+  const rows: ChangeWithPath[] = changes.map((c) => ({ ...c, path_tail: tails.get(c.id) ?? '' }));
   // One lock order for every writer, so two PostgreSQL runners never deadlock on each other's rows.
   const ordered = [...rows].sort((a, b) => compare(a.id, b.id));
   const where = 'leaseOwner' in guard ? sql`journey_instances.lease_owner = ${guard.leaseOwner}` : sql`journey_instances.phase = 'judge'`;
   for (const part of chunk(ordered, WRITE_CHUNK)) {
     const { rows } = await sql<{ id: string }>`
-      update journey_instances set ${sql.raw(setList)}, lease_owner = null, lease_expires_at = null
+      update journey_instances set ${sql.raw(POSTGRES_SET)}, lease_owner = null, lease_expires_at = null
       from ${unnestOf(UPDATE_COLUMNS, part)}
       where journey_instances.id = v.id and ${where}
       returning journey_instances.id`.execute(db);
     for (const r of rows) written.add(r.id);
+  }
+  return written;
+}
+
+const POSTGRES_SET = [
+  ...CHANGE_COLUMNS.filter((c) => c.name !== 'id').map((c) => `"${c.name}" = v."${c.name}"`),
+  '"path" = journey_instances."path" || v."path_tail"',
+].join(', ');
+
+/** The columns an update sets, in the order its statement binds them (then the path's tail, the id and the guard). */
+const SET_COLUMNS = CHANGE_COLUMNS.filter((c) => c.name !== 'id').map((c) => c.name);
+
+/** The per-instance update statements, prepared once per connection and guard. */
+const sqliteUpdates = new WeakMap<SqliteConnection, { lease: SqliteStatement; judging: SqliteStatement }>();
+
+function sqliteUpdate(connection: SqliteConnection, guard: InstanceGuard): SqliteStatement {
+  let prepared = sqliteUpdates.get(connection);
+  if (prepared === undefined) {
+    const set = `${SET_COLUMNS.map((name) => `"${name}" = ?`).join(', ')}, "path" = "path" || ?, lease_owner = null, lease_expires_at = null`;
+    prepared = {
+      lease: connection.prepare(`update journey_instances set ${set} where id = ? and lease_owner = ?`),
+      judging: connection.prepare(`update journey_instances set ${set} where id = ? and phase = 'judge'`),
+    };
+    sqliteUpdates.set(connection, prepared);
+  }
+  return 'leaseOwner' in guard ? prepared.lease : prepared.judging;
+}
+
+function updateSqlite(connection: SqliteConnection, changes: readonly InstanceChange[], guard: InstanceGuard, tails: ReadonlyMap<string, string>): Set<string> {
+  const statement = sqliteUpdate(connection, guard);
+  const written = new Set<string>();
+  const values: unknown[] = new Array(SET_COLUMNS.length + 2 + ('leaseOwner' in guard ? 1 : 0));
+  if ('leaseOwner' in guard) values[values.length - 1] = guard.leaseOwner;
+  for (const change of changes) {
+    for (let i = 0; i < SET_COLUMNS.length; i++) values[i] = change[SET_COLUMNS[i]!];
+    values[SET_COLUMNS.length] = tails.get(change.id) ?? '';
+    values[SET_COLUMNS.length + 1] = change.id;
+    if (statement.run(values).changes === 1) written.add(change.id);
   }
   return written;
 }
@@ -246,8 +264,8 @@ export async function countExits(db: Kysely<Database>, steps: readonly JourneySt
 }
 
 /** Writes advanced instances (releasing their lease) and their finished steps; throws LeaseLostError if any lease is no longer `owner`'s. */
-export async function writeAdvance(db: Kysely<Database>, dialect: Dialect, owner: string, changes: readonly InstanceChange[], steps: readonly JourneyStepRow[]): Promise<void> {
-  const written = await updateInstances(db, dialect, changes, { leaseOwner: owner }, steps);
+export async function writeAdvance(db: Kysely<Database>, target: UpdateTarget, owner: string, changes: readonly InstanceChange[], steps: readonly JourneyStepRow[]): Promise<void> {
+  const written = await updateInstances(db, target, changes, { leaseOwner: owner }, steps);
   if (written.size !== changes.length) throw new LeaseLostError(changes.find((c) => !written.has(c.id))!.id);
   await countExits(db, steps);
 }

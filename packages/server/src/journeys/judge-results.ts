@@ -176,7 +176,7 @@ export class Judgments {
       for (const { state, graph } of part) walk(state, graph, { now, steps, newVisitId });
       moved += await ctx.store.db.transaction().execute(async (trx) => {
         // Guarded by phase: a user another runner judged meanwhile is not written, nor are their steps.
-        const written = await updateInstances(trx, ctx.store.dialect, part.map((j) => changeOf(j.state)), { judging: true }, steps);
+        const written = await updateInstances(trx, ctx.store, part.map((j) => changeOf(j.state)), { judging: true }, steps);
         await countExits(trx, steps.filter((s) => written.has(s.instance_id)));
         return written.size;
       });

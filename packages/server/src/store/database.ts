@@ -13,6 +13,11 @@ export interface Store {
   dialect: Dialect;
   /** The database file, when the store is SQLite on disk (a thread may open its own connection to it). */
   sqliteFile?: string;
+  /**
+   * SQLite only: the one connection under `db`, for statements run row by row inside a transaction
+   * held on `db`, where going through Kysely for each row would cost more than the statement.
+   */
+  sqliteConnection?: SqliteDatabase.Database;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -33,12 +38,13 @@ const NUMERIC_OID = 1700;
 /** Opens the store: PostgreSQL when a URL is given, otherwise embedded SQLite. */
 export function openStore(options: StoreOptions): Store {
   const dialect: Dialect = options.databaseUrl ? 'postgres' : 'sqlite';
-  const { db, checkpointer } = dialect === 'postgres' ? { db: postgres(options), checkpointer: undefined } : sqlite(options);
+  const { db, checkpointer, connection } = dialect === 'postgres' ? { db: postgres(options), checkpointer: undefined, connection: undefined } : sqlite(options);
   const file = dialect === 'sqlite' && options.sqliteFile !== undefined && options.sqliteFile !== ':memory:' ? options.sqliteFile : undefined;
   return {
     db,
     dialect,
     ...(file !== undefined ? { sqliteFile: file } : {}),
+    ...(connection !== undefined ? { sqliteConnection: connection } : {}),
     async ping() {
       await sql`select 1`.execute(db);
     },
@@ -69,7 +75,7 @@ function postgres(options: StoreOptions): Kysely<Database> {
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
-function sqlite(options: StoreOptions): { db: Kysely<Database>; checkpointer: WalCheckpointer | undefined } {
+function sqlite(options: StoreOptions): { db: Kysely<Database>; checkpointer: WalCheckpointer | undefined; connection: SqliteDatabase.Database } {
   const file = options.sqliteFile ?? ':memory:';
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const database = new SqliteDatabase(file);
@@ -85,7 +91,7 @@ function sqlite(options: StoreOptions): { db: Kysely<Database>; checkpointer: Wa
     database.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
     checkpointer = startWalCheckpointer(file, (message) => options.onCheckpointError?.(message));
   }
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }), checkpointer };
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }), checkpointer, connection: database };
 }
 
 /** Most prepared statements kept per SQLite connection. */

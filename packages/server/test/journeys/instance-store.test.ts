@@ -47,7 +47,7 @@ describeEachDialect('journey instance writes', (dialect) => {
       instance_id: `jrn_upd-i${n}`, seq: 1, journey_id: 'jrn_upd', node_id: 'judge', visit_id: `jrn_upd-v${n}`, entered_at: T0, left_at: T0 + 5, exit,
     });
     const judged = [1, 2, 3].map((n) => step(n, 'receipt:200'));
-    const written = await store().db.transaction().execute((trx) => updateInstances(trx, dialect, [1, 2, 3].map(change), { judging: true }, judged));
+    const written = await store().db.transaction().execute((trx) => updateInstances(trx, store(), [1, 2, 3].map(change), { judging: true }, judged));
     expect(written).toEqual(new Set(['jrn_upd-i1', 'jrn_upd-i3']));
     const rows = await store().db.selectFrom('journey_instances').select(['id', 'status', 'phase', 'path']).where('journey_id', '=', 'jrn_upd').orderBy('id').execute();
     // Only the written instances' paths grew.
@@ -59,10 +59,30 @@ describeEachDialect('journey instance writes', (dialect) => {
     // Every guard holding: all written, paths appended to.
     await store().db.updateTable('journey_instances').set({ lease_owner: 'runner-a' }).where('journey_id', '=', 'jrn_upd').execute();
     const later = [step(1, 'other'), step(2, 'other')];
-    const leased = await updateInstances(store().db, dialect, [1, 2, 3].map((n) => ({ ...change(n), visit_id: `jrn_upd-x${n}` })), { leaseOwner: 'runner-a' }, later);
+    const leased = await updateInstances(store().db, store(), [1, 2, 3].map((n) => ({ ...change(n), visit_id: `jrn_upd-x${n}` })), { leaseOwner: 'runner-a' }, later);
     expect(leased).toEqual(new Set(['jrn_upd-i1', 'jrn_upd-i2', 'jrn_upd-i3']));
     const paths = await store().db.selectFrom('journey_instances').select(['id', 'journey_id', 'path']).where('journey_id', '=', 'jrn_upd').orderBy('id').execute();
     expect(paths.map((p) => readPath(p).map((s) => [s.seq, s.exit]))).toEqual([[[1, 'receipt:200'], [2, 'other']], [[1, 'other']], [[1, 'receipt:200']]]);
+  });
+
+  it('rolls its writes back with the transaction it runs in', async () => {
+    await journey('jrn_undo');
+    await insertInstances(store().db, dialect, [1, 2].map((n) => ({ ...row('jrn_undo', n), phase: 'judge' })));
+    const change = (n: number): InstanceChange => ({
+      id: `jrn_undo-i${n}`, status: 'exited', node_id: 'done', visit_id: `jrn_undo-w${n}`, node_entered_at: T0 + 5, phase: 'done', exit: null, due_at: null,
+      group_name: '', last_batch_id: null, last_action_id: null, steps: 1, exited_at: T0 + 5,
+    });
+    class Undo extends Error {}
+    let written = new Set<string>();
+    await expect(
+      store().db.transaction().execute(async (trx) => {
+        written = await updateInstances(trx, store(), [1, 2].map(change), { judging: true }, []);
+        throw new Undo();
+      }),
+    ).rejects.toBeInstanceOf(Undo);
+    expect(written.size).toBe(2);
+    const rows = await store().db.selectFrom('journey_instances').select(['status', 'phase']).where('journey_id', '=', 'jrn_undo').execute();
+    expect(rows).toEqual([{ status: 'active', phase: 'judge' }, { status: 'active', phase: 'judge' }]);
   });
 
   it('adds finished visits to their nodes\' exit counts', async () => {
