@@ -36,18 +36,18 @@ const COLUMNS = [
   'i.due_at', 'i.group_name', 'i.last_batch_id', 'i.last_action_id', 'i.steps', 'i.exited_at', 'b.status as batch_status',
 ] as const;
 
-// PostgreSQL returns bigint columns as strings.
+// PostgreSQL returns bigint columns as strings. Fixed in place: the rows are the query's own, and a copy per user is garbage.
 function normalise(rows: Record<string, unknown>[]): JudgeRow[] {
   const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-  return rows.map((r) => ({
-    ...(r as unknown as JudgeRow),
-    journey_version: Number(r.journey_version),
-    node_entered_at: Number(r.node_entered_at),
-    due_at: num(r.due_at),
-    steps: Number(r.steps),
-    exited_at: num(r.exited_at),
-    batch_status: (r.batch_status as string | null | undefined) ?? null,
-  }));
+  for (const r of rows) {
+    r.journey_version = Number(r.journey_version);
+    r.node_entered_at = Number(r.node_entered_at);
+    r.due_at = num(r.due_at);
+    r.steps = Number(r.steps);
+    r.exited_at = num(r.exited_at);
+    r.batch_status = (r.batch_status as string | null | undefined) ?? null;
+  }
+  return rows as unknown as JudgeRow[];
 }
 
 /**
