@@ -205,13 +205,10 @@ export async function updateInstances(
   return written;
 }
 
-const POSTGRES_SET = [
-  ...CHANGE_COLUMNS.filter((c) => c.name !== 'id').map((c) => `"${c.name}" = v."${c.name}"`),
-  '"path" = journey_instances."path" || v."path_tail"',
-].join(', ');
-
-/** The columns an update sets, in the order its statement binds them (then the path's tail, the id and the guard). */
+/** The columns an update sets; on SQLite, in the order its statement binds them (then the path's tail, the id and the guard). */
 const SET_COLUMNS = CHANGE_COLUMNS.filter((c) => c.name !== 'id').map((c) => c.name);
+
+const POSTGRES_SET = [...SET_COLUMNS.map((name) => `"${name}" = v."${name}"`), '"path" = journey_instances."path" || v."path_tail"'].join(', ');
 
 /** The per-instance update statements, prepared once per connection and guard. */
 const sqliteUpdates = new WeakMap<SqliteConnection, { lease: SqliteStatement; judging: SqliteStatement }>();
