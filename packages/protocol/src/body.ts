@@ -76,8 +76,11 @@ function numberToDecimal(n: number): string {
 function stringParams(params: Readonly<Record<string, WireValue>> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   if (!params) return out;
-  for (const name of Object.keys(params)) {
-    const value = wireString(params[name]);
+  // Runs for every user of a task: no array of keys, and strings (nearly every value) pass unconverted.
+  for (const name in params) {
+    if (!Object.hasOwn(params, name)) continue;
+    const raw = params[name];
+    const value = typeof raw === 'string' ? raw : wireString(raw);
     if (name === '__proto__') Object.defineProperty(out, name, { value, enumerable: true, writable: true, configurable: true });
     else out[name] = value;
   }
