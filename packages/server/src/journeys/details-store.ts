@@ -1,5 +1,4 @@
 import { sql, type Kysely } from 'kysely';
-import { receiptsPerBatch } from '../receipts/store.js';
 import type { Database } from '../store/schema.js';
 import { readPath } from './path.js';
 
@@ -13,9 +12,8 @@ export interface JourneyCounts {
 
 /**
  * Four grouped queries, whatever the number of users (the instances' totals are the sum of their
- * per-node counts; exits are counters). Receipts are counted per batch from their key, distinct
- * users per batch then summed per node (about 20 ms at 100,000 receipts), and given their
- * configured values afterwards.
+ * per-node counts; exits are counters). Receipts are the batches' counts (migration 0019), summed
+ * per node and given their configured values afterwards.
  */
 export async function countJourney(db: Kysely<Database>, journeyId: string): Promise<JourneyCounts> {
   const [current, steps, batches, receipts] = await Promise.all([
@@ -28,14 +26,11 @@ export async function countJourney(db: Kysely<Database>, journeyId: string): Pro
       .groupBy(['node_id', 'status'])
       .execute(),
     db
-      .selectFrom(
-        receiptsPerBatch(db)
-          .where('r.batch_id', 'in', (eb) => eb.selectFrom('delivery_batches').select('id').where('journey_id', '=', journeyId))
-          .as('g'),
-      )
-      .innerJoin('delivery_batches as b', 'b.id', 'g.batch_id')
-      .select((eb) => ['b.node_id', 'b.webhook_id', 'g.status', eb.fn.sum<number>('g.users').as('users')])
-      .groupBy(['b.node_id', 'b.webhook_id', 'g.status'])
+      .selectFrom('receipt_counts as c')
+      .innerJoin('delivery_batches as b', 'b.id', 'c.batch_id')
+      .select((eb) => ['b.node_id', 'b.webhook_id', 'c.status', eb.fn.sum<number>('c.users').as('users')])
+      .where('b.journey_id', '=', journeyId)
+      .groupBy(['b.node_id', 'b.webhook_id', 'c.status'])
       .execute(),
   ]);
   const values = new Map<string, string>();

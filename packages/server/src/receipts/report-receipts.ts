@@ -1,16 +1,18 @@
 import type { AppContext } from '../context.js';
 import { errors } from '../errors.js';
 import type { SignedQuery } from './check-signed-query.js';
-import { judgeReceipts, type AcceptedReceipt, type ReceiptInput, type Rejection } from './judge-receipts.js';
+import { judgeReceipts, type ReceiptInput, type Rejection } from './judge-receipts.js';
+import { newReceipts } from './new-receipts.js';
 import { purgeNoncesNowAndThen } from './purge-nonces.js';
 import {
+  addReceiptCounts,
   claimNonce,
   insertReceipts,
   isDeadlock,
   loadDeliveredMessages,
   loadReceiptWebhooks,
-  receiptKey,
-  type NewReceipt,
+  lockBatchReceipts,
+  storedReceiptsOf,
   type ReceiptWebhook,
 } from './store.js';
 import { verifyReportSignature } from './verify-signature.js';
@@ -28,28 +30,7 @@ export interface ReportOutcome {
 /** Tries of a report's transaction when PostgreSQL picks it as a deadlock victim. */
 const MAX_ATTEMPTS = 3;
 
-/** The rows to insert, in report order: one per (message, msg_id), the first winning; a later repeat is acknowledged only. */
-function receiptRows(accepted: readonly AcceptedReceipt[]): NewReceipt[] {
-  const seen = new Set<string>();
-  const rows: NewReceipt[] = [];
-  for (const { receipt, message } of accepted) {
-    const key = receiptKey(message.actionId, receipt.msg_id);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    rows.push({
-      batch_id: message.batchId,
-      action_id: message.actionId,
-      msg_id: receipt.msg_id,
-      status: receipt.status,
-      send_time: receipt.send_time,
-      position: rows.length,
-      for_journey: message.fromJourney ? 1 : null,
-    });
-  }
-  return rows;
-}
-
-/** The report's transaction: claim the nonce, match the receipts, insert the new ones. */
+/** The report's transaction: claim the nonce, match the receipts, insert the new ones and count them. */
 function storeReport(
   ctx: AppContext,
   nonce: string,
@@ -65,7 +46,12 @@ function storeReport(
     }
     const messages = await loadDeliveredMessages(trx, receipts.map((r) => r.callback_params));
     const { accepted, rejected } = judgeReceipts(receipts, webhooks, messages, now);
-    const stored = await insertReceipts(trx, dialect, receiptRows(accepted), now);
+    const batchIds = [...new Set(accepted.map((a) => a.message.batchId))];
+    await lockBatchReceipts(trx, dialect, batchIds);
+    const { rows, counts } = newReceipts(accepted, await storedReceiptsOf(trx, batchIds));
+    await insertReceipts(trx, dialect, rows, now);
+    await addReceiptCounts(trx, counts);
+    const stored = rows.length;
     return { total: receipts.length, accepted: accepted.length, stored, rejected, forJourneys: stored > 0 && accepted.some((a) => a.message.fromJourney) };
   });
 }

@@ -18,6 +18,7 @@ import * as journeyInstanceIndexes from './migrations/0015-journey-instance-inde
 import * as journeyPaths from './migrations/0016-journey-paths.js';
 import * as messagesByBatch from './migrations/0017-messages-by-batch.js';
 import * as messageRosters from './migrations/0018-message-rosters.js';
+import * as receiptCounts from './migrations/0019-receipt-counts.js';
 import type { Store } from './database.js';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -42,6 +43,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0016-journey-paths': journeyPaths,
   '0017-messages-by-batch': messagesByBatch,
   '0018-message-rosters': messageRosters,
+  '0019-receipt-counts': receiptCounts,
 };
 
 // Kysely cannot tell the dialect inside a migration, so each one is handed it.

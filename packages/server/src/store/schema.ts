@@ -24,6 +24,7 @@ export interface Database {
   webhook_rate_buckets: WebhookRateBucketRow;
   test_sends: TestSendRow;
   receipts: ReceiptRow;
+  receipt_counts: ReceiptCountRow;
   receipt_nonces: ReceiptNonceRow;
   roles: RoleRow;
   member_roles: MemberRoleRow;
@@ -299,6 +300,16 @@ export interface TestSendRow {
 }
 
 /** An accepted receipt; (batch_id, action_id, msg_id) is its key. The latest of a message has the newest received_at, then the highest position. */
+/** Receipts of one status code reported for one batch's users (migration 0019), kept as receipts arrive. */
+export interface ReceiptCountRow {
+  batch_id: string;
+  status: string;
+  /** Receipts stored with this code (a repeated msg_id is not stored again). */
+  receipts: number;
+  /** Distinct users of the batch that reported this code. */
+  users: number;
+}
+
 export interface ReceiptRow {
   batch_id: string;
   action_id: string;

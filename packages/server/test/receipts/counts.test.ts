@@ -70,4 +70,13 @@ describeEachDialect('receipt counts', (dialect) => {
     // A message is known by its batch and action id together: another batch's key finds nothing.
     expect(await listMessageReceipts(t().ctx.store, { batchId: batchB, actionId: messagesA[3]!.actionId })).toEqual([]);
   });
+  // Last: it purges the receipts the other tests read.
+  it('keeps the counts when the retention sweep purges the receipts, as the batches\' other counts stay', async () => {
+    const before = await countReceiptsByStatus(t().ctx.store, { webhookId });
+    // As the sweep deletes them (this file's batch ids are not time-ordered, so its key walk would not reach them).
+    const purged = await t().ctx.store.db.deleteFrom('receipts').where('batch_id', 'in', [batchA, batchB]).executeTakeFirst();
+    expect(Number(purged.numDeletedRows)).toBe(7);
+    expect(await listMessageReceipts(t().ctx.store, { batchId: batchA, actionId: messagesA[3]!.actionId })).toEqual([]);
+    expect(await countReceiptsByStatus(t().ctx.store, { webhookId })).toEqual(before);
+  });
 });
