@@ -3,7 +3,8 @@
  * API, task and journey runners, delivery engine), against the raw sender of the same run.
  * (1) a Reach Marketing task to a 1,000,000-user audience, batch size 100: users per second from
  * creating the task to every batch acknowledged, as a ratio to the raw sender; the server's peak RSS;
- * the import time of the audience's CSV; the latency of the task's stats and recipient queries.
+ * the import time of the audience's CSV; the latency of the task's stats and recipient queries, once
+ * a receipt per user was reported through the receipts API.
  * (2) 100,000 users through a journey (webhook node, then judgment on receipts) against the same
  * 100,000 sent by a plain task: the time until all are judged over the task's time. Durations come
  * from the server's own timestamps; the times seen by polling are printed beside them.
@@ -18,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import SqliteDatabase from 'better-sqlite3';
+import { makeSignature, newNonce, RECEIPT_PATH, unixSeconds } from '@hookreach/protocol';
 import { Pool } from 'undici';
 import { KEY, percentile, rawSender, round, startChild } from './support.js';
 
@@ -86,6 +88,52 @@ async function runTask(api: Api, audienceId: string, webhookId: string, users: n
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
   return { id: task.id, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Receipts per report when the bench reports a task's receipts: ten batches of 100. */
+const RECEIPTS_PER_REPORT = 1000;
+
+/**
+ * Reports one receipt per user of task `taskId` through the receipts API, as its receiver would
+ * (every tenth "500", the others "200"), so that the task's details are measured with a receipt per
+ * user, as a task with receipts on has. The messages are read from the server's SQLite file ten
+ * batches at a time; four reports are in flight at once. Returns how many receipts and how long.
+ */
+async function reportTaskReceipts(pool: Pool, dataDir: string, taskId: string, webhookId: string): Promise<{ receipts: number; seconds: number }> {
+  const db = new SqliteDatabase(path.join(dataDir, 'hookreach.sqlite'), { readonly: true });
+  const page = db.prepare(`select b.id, r.roster from delivery_batches b join delivery_rosters r on r.batch_id = b.id
+    where b.task_id = ? and b.id > ? order by b.id limit ${RECEIPTS_PER_REPORT / 100}`);
+  let cursor = '';
+  let receipts = 0;
+  const nextReport = (): string | null => {
+    const rows = page.all(taskId, cursor) as { id: string; roster: string }[];
+    if (rows.length === 0) return null;
+    cursor = rows[rows.length - 1]!.id;
+    const report = rows.flatMap((row) => (JSON.parse(row.roster) as string[][]).map(([actionId, customerId]) => ({
+      msg_id: randomBytes(16).toString('hex'), status: receipts++ % 10 === 9 ? '500' : '200', cst_id: customerId, send_time: String(Date.now()),
+      callback_params: { webhook_id: webhookId, send_time: '0', nodeId: '', instanceId: '', batchId: row.id, actionId, customerId },
+    })));
+    return JSON.stringify(report);
+  };
+  const started = performance.now();
+  const reporter = async () => {
+    for (let body = nextReport(); body !== null; body = nextReport()) {
+      const timestamp = String(unixSeconds(Date.now()));
+      const nonce = newNonce();
+      const res = await pool.request({
+        path: `${RECEIPT_PATH}?timestamp=${timestamp}&nonce=${nonce}`, method: 'POST', body,
+        headers: { 'content-type': 'application/json', 'X-QA-Hmac-Signature': makeSignature(KEY, timestamp, nonce) },
+      });
+      const answer = (await res.body.json()) as { code: number; message: string };
+      if (answer.code !== 200) throw new Error(`receipts refused: ${JSON.stringify(answer).slice(0, 300)}`);
+    }
+  };
+  try {
+    await Promise.all([reporter(), reporter(), reporter(), reporter()]);
+  } finally {
+    db.close();
+  }
+  return { receipts, seconds: (performance.now() - started) / 1000 };
 }
 
 /** p50 and p99 in ms of `n` sequential calls. */
@@ -180,9 +228,12 @@ try {
     const bigTask = await runTask(api, big.id, bigHook, TASK_USERS, 'Bench task');
     const cpuMicrosPerUser = ((await server.cpuMicros()) - cpuBefore) / TASK_USERS;
     afterTask = await server.memory();
+    progress(`receipts of the task's ${TASK_USERS} users`);
+    const reported = await reportTaskReceipts(pool, dataDir, bigTask.id, bigHook);
     const stats = await latency(20, () => api('GET', `/api/v1/tasks/${bigTask.id}`));
     const recipients = await latency(20, () => api('GET', `/api/v1/tasks/${bigTask.id}/recipients?limit=50`));
     const filtered = await latency(20, () => api('GET', `/api/v1/tasks/${bigTask.id}/recipients?limit=50&status=succeeded`));
+    const byReceipt = await latency(20, () => api('GET', `/api/v1/tasks/${bigTask.id}/recipients?limit=50&receiptStatus=500`));
     const taskSeconds = timings.task(bigTask.id);
     const taskUsersPerSecond = TASK_USERS / taskSeconds;
     taskPart = {
@@ -190,7 +241,9 @@ try {
       usersPerSecond: round(taskUsersPerSecond), rawUsersPerSecond: round(rawUsersPerSecond), ratio: round(taskUsersPerSecond / rawUsersPerSecond, 2),
       // Server CPU per user (all its threads), which machine load does not change.
       serverCpuMicrosPerUser: round(cpuMicrosPerUser, 2),
-      statsMs: stats, recipientsMs: recipients, recipientsFilteredMs: filtered,
+      // Measured after a receipt per user was reported (receiptsPerSecond: through the API, four reports of 1,000 at once).
+      receipts: reported.receipts, receiptsPerSecond: round(reported.receipts / reported.seconds),
+      statsMs: stats, recipientsMs: recipients, recipientsFilteredMs: filtered, recipientsByReceiptMs: byReceipt,
     };
   }
 
