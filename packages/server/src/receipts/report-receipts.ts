@@ -46,9 +46,14 @@ function storeReport(
     }
     const messages = await loadDeliveredMessages(trx, receipts.map((r) => r.callback_params));
     const { accepted, rejected } = judgeReceipts(receipts, webhooks, messages, now);
-    const batchIds = [...new Set(accepted.map((a) => a.message.batchId))];
-    await lockBatchReceipts(trx, dialect, batchIds);
-    const { rows, counts } = newReceipts(accepted, await storedReceiptsOf(trx, batchIds));
+    const named = new Map<string, Set<string>>();
+    for (const { message } of accepted) {
+      let actions = named.get(message.batchId);
+      if (!actions) named.set(message.batchId, (actions = new Set()));
+      actions.add(message.actionId);
+    }
+    await lockBatchReceipts(trx, dialect, [...named.keys()]);
+    const { rows, counts } = newReceipts(accepted, await storedReceiptsOf(trx, named));
     await insertReceipts(trx, dialect, rows, now);
     await addReceiptCounts(trx, counts);
     const stored = rows.length;

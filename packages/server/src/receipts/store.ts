@@ -204,13 +204,31 @@ function sqliteReceiptInsert(rows: number): string {
 /** A receipt already stored for a batch's user, as a report's receipts are checked against it. */
 export type StoredReceipt = Pick<ReceiptRow, 'action_id' | 'msg_id' | 'status'>;
 
-/** The receipts stored for the users of `batchIds`: a report reads its batches' before adding to them. */
-export async function storedReceiptsOf(db: Kysely<Database>, batchIds: readonly string[]): Promise<StoredReceipt[]> {
-  const stored: StoredReceipt[] = [];
-  for (const part of chunk(batchIds, IN_CHUNK)) {
-    stored.push(...(await db.selectFrom('receipts').select(['action_id', 'msg_id', 'status']).where('batch_id', 'in', part).execute()));
+/** Message keys per statement when a report's stored receipts are read by message. */
+const KEYS_PER_READ = 250;
+
+/**
+ * The receipts stored for the messages a report names (`actionsByBatch`), read before adding to
+ * them: a batch named for FEW_CLAIMS messages or more is read whole (one key range, nothing to read
+ * for a batch's first receipts); in one named for fewer, only those messages are read, so a receiver
+ * that reports each receipt on its own does not read its whole batch's receipts every time.
+ */
+export async function storedReceiptsOf(db: Kysely<Database>, actionsByBatch: ReadonlyMap<string, ReadonlySet<string>>): Promise<StoredReceipt[]> {
+  const whole: string[] = [];
+  const keys: MessageKey[] = [];
+  for (const [batchId, actions] of actionsByBatch) {
+    if (actions.size >= FEW_CLAIMS) whole.push(batchId);
+    else for (const actionId of actions) keys.push({ batchId, actionId });
   }
-  return stored;
+  const parts: StoredReceipt[][] = [];
+  const columns = ['action_id', 'msg_id', 'status'] as const;
+  for (const part of chunk(whole, IN_CHUNK)) parts.push(await db.selectFrom('receipts').select(columns).where('batch_id', 'in', part).execute());
+  for (const part of chunk(keys, KEYS_PER_READ)) {
+    const pairs = part.map((k) => sql`(${k.batchId}, ${k.actionId})`);
+    parts.push(await db.selectFrom('receipts').select(columns).where(sql<boolean>`(batch_id, action_id) in (values ${sql.join(pairs)})`).execute());
+  }
+  // Not push(...rows): a part's rows can outnumber the arguments a call takes.
+  return parts.length === 1 ? parts[0]! : parts.flat();
 }
 
 /**
