@@ -52,4 +52,19 @@ describe('newReceipts', () => {
   it('adds nothing when every receipt was stored before', () => {
     expect(newReceipts([accepted('b1', 'a1', 'm1', '200')], [{ action_id: 'a1', msg_id: 'm1', status: '200' }])).toEqual({ rows: [], counts: [] });
   });
+  it('remembers every code a user reported, not only the first', () => {
+    const stored = [
+      { action_id: 'a1', msg_id: 'm1', status: 'DELIVERED' },
+      { action_id: 'a1', msg_id: 'm2', status: 'OPENED' },
+    ];
+    const { counts } = newReceipts(
+      [accepted('b1', 'a1', 'm3', 'OPENED'), accepted('b1', 'a1', 'm4', 'CLICKED'), accepted('b1', 'a1', 'm5', 'DELIVERED'), accepted('b1', 'a1', 'm6', 'CLICKED')],
+      stored,
+    );
+    expect(counts).toEqual([
+      { batch_id: 'b1', status: 'OPENED', receipts: 1, users: 0 },
+      { batch_id: 'b1', status: 'CLICKED', receipts: 2, users: 1 },
+      { batch_id: 'b1', status: 'DELIVERED', receipts: 1, users: 0 },
+    ]);
+  });
 });
