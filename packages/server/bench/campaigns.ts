@@ -95,9 +95,10 @@ const RECEIPTS_PER_REPORT = 1000;
 
 /**
  * Reports one receipt per user of task `taskId` through the receipts API, as its receiver would
- * (every tenth "500", the others "200"), so that the task's details are measured with a receipt per
- * user, as a task with receipts on has. The messages are read from the server's SQLite file ten
- * batches at a time; four reports are in flight at once. Returns how many receipts and how long.
+ * (one user in a thousand "500", the others "200", so a page filtered by "500" has rare users to
+ * find), so that the task's details are measured with a receipt per user, as a task with receipts
+ * on has. The messages are read from the server's SQLite file ten batches at a time; four reports
+ * are in flight at once. Returns how many receipts and how long.
  */
 async function reportTaskReceipts(pool: Pool, dataDir: string, taskId: string, webhookId: string): Promise<{ receipts: number; seconds: number }> {
   const db = new SqliteDatabase(path.join(dataDir, 'hookreach.sqlite'), { readonly: true });
@@ -110,7 +111,7 @@ async function reportTaskReceipts(pool: Pool, dataDir: string, taskId: string, w
     if (rows.length === 0) return null;
     cursor = rows[rows.length - 1]!.id;
     const report = rows.flatMap((row) => (JSON.parse(row.roster) as string[][]).map(([actionId, customerId]) => ({
-      msg_id: randomBytes(16).toString('hex'), status: receipts++ % 10 === 9 ? '500' : '200', cst_id: customerId, send_time: String(Date.now()),
+      msg_id: randomBytes(16).toString('hex'), status: receipts++ % 1000 === 999 ? '500' : '200', cst_id: customerId, send_time: String(Date.now()),
       callback_params: { webhook_id: webhookId, send_time: '0', nodeId: '', instanceId: '', batchId: row.id, actionId, customerId },
     })));
     return JSON.stringify(report);

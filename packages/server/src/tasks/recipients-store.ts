@@ -63,6 +63,19 @@ function receiptConditions(filter: RecipientFilter): RawBuilder<boolean>[] {
 }
 
 /**
+ * What the batches must have for a user of theirs to match the receipt filters: a count of the code
+ * asked for, or of any code. The counts outlive receipts the retention sweep purged, so this only
+ * narrows the walk: a task's million users with a rare code are found without reading every batch.
+ */
+function batchReceiptConditions(filter: RecipientFilter): RawBuilder<boolean>[] {
+  if (filter.receiptStatus !== undefined) {
+    return [sql<boolean>`exists (select 1 from receipt_counts c where c.batch_id = delivery_batches.id and c.status = ${filter.receiptStatus})`];
+  }
+  if (filter.hasReceipt === true) return [sql<boolean>`exists (select 1 from receipt_counts c where c.batch_id = delivery_batches.id)`];
+  return [];
+}
+
+/**
  * Up to `limit` recipients of a task after `after`, in (batch id, action id) order: keyset paging, so
  * the millionth recipient is as quick to reach as the first. Walks the task's batches in groups on the
  * (task_id, status, id) index and reads each group's messages through their key (batch_id, action_id).
@@ -74,6 +87,7 @@ export async function readRecipients(db: Kysely<Database>, taskId: string, filte
   while (found.length < limit) {
     let batchQuery = db.selectFrom('delivery_batches').select(['id', 'status', 'last_error', 'finished_at']).where('task_id', '=', taskId);
     if (filter.status !== undefined) batchQuery = batchQuery.where('status', 'in', BATCH_STATUSES[filter.status]);
+    for (const condition of batchReceiptConditions(filter)) batchQuery = batchQuery.where(condition);
     if (from !== null) batchQuery = batchQuery.where('id', inclusive ? '>=' : '>', from);
     const batches = await batchQuery.orderBy('id').limit(BATCH_GROUP).execute();
     if (batches.length === 0) break;

@@ -104,6 +104,12 @@ describeEachDialect('Tasks: execution, stats, recipients', (dialect) => {
     expect(receiptPage.total).toBeNull();
     const without = expectStatus(await t().request('GET', `/api/v1/tasks/${task.id}/recipients?hasReceipt=false&status=succeeded&limit=1000`), 200);
     expect(without.items).toHaveLength(okUsers.length - 30);
+    const withAny = expectStatus(await t().request('GET', `/api/v1/tasks/${task.id}/recipients?hasReceipt=true&limit=1000`), 200);
+    expect(withAny.items.map((r: { customerId: string }) => r.customerId).sort()).toEqual(receipts.map((r) => r.cst_id).sort());
+    // Only batches with a count of the code are read; a code nobody reported finds no one.
+    const failPage = expectStatus(await t().request('GET', `/api/v1/tasks/${task.id}/recipients?receiptStatus=FAIL&limit=1000`), 200);
+    expect(failPage.items.map((r: { customerId: string }) => r.customerId).sort()).toEqual(receipts.slice(20).map((r) => r.cst_id).sort());
+    expect(expectStatus(await t().request('GET', `/api/v1/tasks/${task.id}/recipients?receiptStatus=NONE&limit=1000`), 200).items).toEqual([]);
 
     // The whole list as CSV.
     const csv = await t().request('GET', `/api/v1/tasks/${task.id}/recipients?format=csv`);
