@@ -218,6 +218,7 @@ try {
   let taskPart: object | null = null;
   let afterImport = atStart;
   let afterTask = atStart;
+  let afterReceipts = atStart;
   if (TASK_USERS > 0) {
     progress(`import ${TASK_USERS} users`);
     const big = await importAudience(api, pool, 'Bench audience', TASK_USERS);
@@ -231,6 +232,7 @@ try {
     afterTask = await server.memory();
     progress(`receipts of the task's ${TASK_USERS} users`);
     const reported = await reportTaskReceipts(pool, dataDir, bigTask.id, bigHook);
+    afterReceipts = await server.memory();
     const stats = await latency(20, () => api('GET', `/api/v1/tasks/${bigTask.id}`));
     const recipients = await latency(20, () => api('GET', `/api/v1/tasks/${bigTask.id}/recipients?limit=50`));
     const filtered = await latency(20, () => api('GET', `/api/v1/tasks/${bigTask.id}/recipients?limit=50&status=succeeded`));
@@ -278,7 +280,7 @@ try {
       // Server CPU per user (all its threads) from the start of each run until the bench saw it done (polled).
       serverCpuMicrosPerUser: { plainTask: round(plain.cpuMicrosPerUser, 2), journey: round(journey.cpuMicrosPerUser, 2) },
     },
-    serverMemory: { atStart: reading(atStart), afterImport: reading(afterImport), afterTask: reading(afterTask) },
+    serverMemory: { atStart: reading(atStart), afterImport: reading(afterImport), afterTask: reading(afterTask), afterReceipts: reading(afterReceipts) },
     peakRssMb: { server: round((await server.stop()) / 1024), receiver: round((await receiver.stop()) / 1024), reportingReceiver: round((await reporting.stop()) / 1024) },
   }, null, 2));
 } finally {
