@@ -1,5 +1,6 @@
 import type { AcceptedReceipt } from './judge-receipts.js';
-import { receiptKey, type NewReceipt, type ReceiptCountIncrement, type StoredReceipt } from './store.js';
+import type { ReceiptCountIncrement, StoredReceipt } from './counts-store.js';
+import { receiptKey, type NewReceipt } from './store.js';
 
 /** The status codes a user reported: one string while there is one (nearly always), then a list. */
 type Reported = Map<string, string | string[]>;

@@ -4,17 +4,8 @@ import type { SignedQuery } from './check-signed-query.js';
 import { judgeReceipts, type ReceiptInput, type Rejection } from './judge-receipts.js';
 import { newReceipts } from './new-receipts.js';
 import { purgeNoncesNowAndThen } from './purge-nonces.js';
-import {
-  addReceiptCounts,
-  claimNonce,
-  insertReceipts,
-  isDeadlock,
-  loadDeliveredMessages,
-  loadReceiptWebhooks,
-  lockBatchReceipts,
-  storedReceiptsOf,
-  type ReceiptWebhook,
-} from './store.js';
+import { addReceiptCounts, lockBatchReceipts, storedReceiptsOf } from './counts-store.js';
+import { claimNonce, insertReceipts, isDeadlock, loadDeliveredMessages, loadReceiptWebhooks, type ReceiptWebhook } from './store.js';
 import { verifyReportSignature } from './verify-signature.js';
 import { raiseSignal } from '../shared/signals.js';
 

@@ -2,13 +2,13 @@ import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { Store } from '../store/database.js';
 import type { Dialect } from '../store/dialect.js';
 import { findInRoster, rosterEntries } from '../delivery/roster.js';
-import type { Database, ReceiptCountRow, ReceiptRow } from '../store/schema.js';
+import type { Database, ReceiptRow } from '../store/schema.js';
 
 /** Longest `in (...)` list of bound variables per query: far below SQLite's variable limit. */
 export const IN_CHUNK = 500;
 
 /** Code-unit order, the same in every process (localeCompare is not). */
-const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+export const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Whether a database error is PostgreSQL choosing this transaction as a deadlock victim. */
 export function isDeadlock(error: unknown): boolean {
@@ -77,7 +77,7 @@ export interface ClaimedMessage {
  * Claims on a batch below which its roster text is searched instead of parsed whole: parsing a
  * 100-user roster takes about 23 µs, finding and parsing one entry about a tenth of that.
  */
-const FEW_CLAIMS = 8;
+export const FEW_CLAIMS = 8;
 
 /**
  * The messages among `claimed` that exist in the batch their receipt names, by action id: the roster
@@ -201,67 +201,6 @@ function sqliteReceiptInsert(rows: number): string {
   return text;
 }
 
-/** A receipt already stored for a batch's user, as a report's receipts are checked against it. */
-export type StoredReceipt = Pick<ReceiptRow, 'action_id' | 'msg_id' | 'status'>;
-
-/** Message keys per statement when a report's stored receipts are read by message. */
-const KEYS_PER_READ = 250;
-
-/**
- * The receipts stored for the messages a report names (`actionsByBatch`), read before adding to
- * them: a batch named for FEW_CLAIMS messages or more is read whole (one key range, nothing to read
- * for a batch's first receipts); in one named for fewer, only those messages are read, so a receiver
- * that reports each receipt on its own does not read its whole batch's receipts every time.
- */
-export async function storedReceiptsOf(db: Kysely<Database>, actionsByBatch: ReadonlyMap<string, ReadonlySet<string>>): Promise<StoredReceipt[]> {
-  const whole: string[] = [];
-  const keys: MessageKey[] = [];
-  for (const [batchId, actions] of actionsByBatch) {
-    if (actions.size >= FEW_CLAIMS) whole.push(batchId);
-    else for (const actionId of actions) keys.push({ batchId, actionId });
-  }
-  const parts: StoredReceipt[][] = [];
-  const columns = ['action_id', 'msg_id', 'status'] as const;
-  for (const part of chunk(whole, IN_CHUNK)) parts.push(await db.selectFrom('receipts').select(columns).where('batch_id', 'in', part).execute());
-  for (const part of chunk(keys, KEYS_PER_READ)) {
-    const pairs = part.map((k) => sql`(${k.batchId}, ${k.actionId})`);
-    parts.push(await db.selectFrom('receipts').select(columns).where(sql<boolean>`(batch_id, action_id) in (values ${sql.join(pairs)})`).execute());
-  }
-  // Not push(...rows): a part's rows can outnumber the arguments a call takes.
-  return parts.length === 1 ? parts[0]! : parts.flat();
-}
-
-/**
- * PostgreSQL: holds the receipts of `batchIds` for this transaction (advisory locks, in id order, so
- * two reports never deadlock on them), so that reports on the same batches count one after the
- * other. SQLite has one writer at a time, and a report's transaction writes (its nonce) first.
- */
-export async function lockBatchReceipts(db: Kysely<Database>, dialect: Dialect, batchIds: readonly string[]): Promise<void> {
-  if (dialect !== 'postgres' || batchIds.length === 0) return;
-  const sorted = [...new Set(batchIds)].sort(compare);
-  await sql`select pg_advisory_xact_lock(hashtextextended(b, 0)) from unnest(${sorted}::text[]) with ordinality as u(b, n) order by n`.execute(db);
-}
-
-/** What a report adds to one batch's counts of one status code. */
-export type ReceiptCountIncrement = ReceiptCountRow;
-
-/** Adds a report's counts to each batch's (in key order, one statement per 500 rows). */
-export async function addReceiptCounts(db: Kysely<Database>, increments: readonly ReceiptCountIncrement[]): Promise<void> {
-  const ordered = [...increments].sort((a, b) => compare(a.batch_id, b.batch_id) || compare(a.status, b.status));
-  for (const part of chunk(ordered, IN_CHUNK)) {
-    await db
-      .insertInto('receipt_counts')
-      .values(part)
-      .onConflict((oc) =>
-        oc.columns(['batch_id', 'status']).doUpdateSet((eb) => ({
-          receipts: eb('receipt_counts.receipts', '+', eb.ref('excluded.receipts')),
-          users: eb('receipt_counts.users', '+', eb.ref('excluded.users')),
-        })),
-      )
-      .execute();
-  }
-}
-
 /** A message's latest receipt: its status code and when it arrived. */
 export interface LatestReceipt {
   status: string;
@@ -306,42 +245,6 @@ export async function latestReceipts(db: Kysely<Database>, dialect: Dialect, mes
 export async function lastJourneyReceivedAt(db: Kysely<Database>): Promise<number | null> {
   const row = await db.selectFrom('receipts').select((eb) => eb.fn.max('received_at').as('at')).where('for_journey', '=', 1).executeTakeFirst();
   return row?.at == null ? null : Number(row.at);
-}
-
-/** Which receipts to count: one webhook, some batches, or one task (any combination narrows). */
-export interface ReceiptCountFilter {
-  webhookId?: string;
-  batchIds?: readonly string[];
-  taskId?: string;
-}
-
-/** Receipts of one status code: how many, and how many distinct users (messages) reported it. */
-export interface StatusCount {
-  status: string;
-  /** The status's configured value (e.g. "Success"), or null if the code is not configured. */
-  value: string | null;
-  count: number;
-  users: number;
-}
-
-/** Counts stored receipts per status code, for task details and webhook totals; ordered by status. Reads the batches' counts (migration 0019), not the receipts. */
-export async function countReceiptsByStatus(store: Store, filter: ReceiptCountFilter): Promise<StatusCount[]> {
-  if (filter.batchIds !== undefined && filter.batchIds.length === 0) return [];
-  let query = store.db
-    .selectFrom('receipt_counts as c')
-    .innerJoin('delivery_batches as b', 'b.id', 'c.batch_id')
-    .leftJoin('receipt_statuses as s', (join) => join.onRef('s.webhook_id', '=', 'b.webhook_id').onRef('s.code', '=', 'c.status'))
-    .select((eb) => ['c.status', 's.value', eb.fn.sum<number>('c.receipts').as('count'), eb.fn.sum<number>('c.users').as('users')])
-    .groupBy(['c.status', 's.value'])
-    .orderBy('c.status');
-  if (filter.webhookId !== undefined) query = query.where('b.webhook_id', '=', filter.webhookId);
-  if (filter.taskId !== undefined) query = query.where('b.task_id', '=', filter.taskId);
-  if (filter.batchIds !== undefined) {
-    const ids = filter.batchIds;
-    query = query.where((eb) => eb.or(chunk(ids, IN_CHUNK).map((part) => eb('c.batch_id', 'in', part))));
-  }
-  const rows = await query.execute();
-  return rows.map((r) => ({ status: r.status, value: r.value ?? null, count: Number(r.count), users: Number(r.users) }));
 }
 
 /** One stored receipt of a message. */

@@ -1,7 +1,7 @@
 import type { Principal } from '../access/principal.js';
 import { findAudience } from '../audiences/store.js';
 import type { AppContext } from '../context.js';
-import { countReceiptsByStatus } from '../receipts/store.js';
+import { countReceiptsByStatus } from '../receipts/counts-store.js';
 import { findWebhook } from '../webhooks/store.js';
 import type { Task } from './model.js';
 import { readTaskFor } from './read-task.js';

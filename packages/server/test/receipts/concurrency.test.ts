@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { countReceiptsByStatus } from '../../src/receipts/store.js';
+import { countReceiptsByStatus } from '../../src/receipts/counts-store.js';
 import { describeEachDialect } from '../support/dialects.js';
 import { useTestApp } from '../support/test-app.js';
 import { createReceiptWebhook, latestStatusesOf, postReceipts, receiptFor, receiptsOf, seedDelivery } from './support.js';

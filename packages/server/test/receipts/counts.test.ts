@@ -1,5 +1,6 @@
 import { beforeAll, expect, it } from 'vitest';
-import { countReceiptsByStatus, listMessageReceipts } from '../../src/receipts/store.js';
+import { countReceiptsByStatus } from '../../src/receipts/counts-store.js';
+import { listMessageReceipts } from '../../src/receipts/store.js';
 import { describeEachDialect } from '../support/dialects.js';
 import { useTestApp } from '../support/test-app.js';
 import { createReceiptWebhook, latestStatusesOf, postReceipts, receiptFor, seedDelivery, type SeededMessage } from './support.js';
