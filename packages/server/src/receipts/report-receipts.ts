@@ -5,7 +5,7 @@ import { judgeReceipts, type ReceiptInput, type Rejection } from './judge-receip
 import { newReceipts } from './new-receipts.js';
 import { purgeNoncesNowAndThen } from './purge-nonces.js';
 import { addReceiptCounts, lockBatchReceipts, storedReceiptsOf } from './counts-store.js';
-import { claimNonce, insertReceipts, isDeadlock, loadDeliveredMessages, loadReceiptWebhooks, type ReceiptWebhook } from './store.js';
+import { actionsByBatch, claimNonce, insertReceipts, isDeadlock, loadDeliveredMessages, loadReceiptWebhooks, type ReceiptWebhook } from './store.js';
 import { verifyReportSignature } from './verify-signature.js';
 import { raiseSignal } from '../shared/signals.js';
 
@@ -37,12 +37,7 @@ function storeReport(
     }
     const messages = await loadDeliveredMessages(trx, receipts.map((r) => r.callback_params));
     const { accepted, rejected } = judgeReceipts(receipts, webhooks, messages, now);
-    const named = new Map<string, Set<string>>();
-    for (const { message } of accepted) {
-      let actions = named.get(message.batchId);
-      if (!actions) named.set(message.batchId, (actions = new Set()));
-      actions.add(message.actionId);
-    }
+    const named = actionsByBatch(accepted.map((a) => a.message));
     await lockBatchReceipts(trx, dialect, [...named.keys()]);
     const { rows, counts } = newReceipts(accepted, await storedReceiptsOf(trx, named));
     await insertReceipts(trx, dialect, rows, now);

@@ -79,6 +79,17 @@ export interface ClaimedMessage {
  */
 export const FEW_CLAIMS = 8;
 
+/** The action ids of `messages`, by batch: how a report's receipts are looked up, batch by batch. */
+export function actionsByBatch(messages: readonly ClaimedMessage[]): Map<string, Set<string>> {
+  const byBatch = new Map<string, Set<string>>();
+  for (const m of messages) {
+    let actions = byBatch.get(m.batchId);
+    if (!actions) byBatch.set(m.batchId, (actions = new Set()));
+    actions.add(m.actionId);
+  }
+  return byBatch;
+}
+
 /**
  * The messages among `claimed` that exist in the batch their receipt names, by action id: the roster
  * and the batch row of each named batch, read together once. A roster named by FEW_CLAIMS receipts or
@@ -87,12 +98,7 @@ export const FEW_CLAIMS = 8;
 export async function loadDeliveredMessages(db: Kysely<Database>, claimed: readonly ClaimedMessage[]): Promise<Map<string, DeliveredMessage>> {
   const found = new Map<string, DeliveredMessage>();
   if (claimed.length === 0) return found;
-  const wanted = new Map<string, Set<string>>();
-  for (const c of claimed) {
-    let actions = wanted.get(c.batchId);
-    if (!actions) wanted.set(c.batchId, (actions = new Set()));
-    actions.add(c.actionId);
-  }
+  const wanted = actionsByBatch(claimed);
   for (const part of chunk([...wanted.keys()], IN_CHUNK)) {
     const rows = await db
       .selectFrom('delivery_rosters as r')

@@ -299,7 +299,6 @@ export interface TestSendRow {
   created_at: number;
 }
 
-/** An accepted receipt; (batch_id, action_id, msg_id) is its key. The latest of a message has the newest received_at, then the highest position. */
 /** Receipts of one status code reported for one batch's users (migration 0019), kept as receipts arrive. */
 export interface ReceiptCountRow {
   batch_id: string;
@@ -310,6 +309,7 @@ export interface ReceiptCountRow {
   users: number;
 }
 
+/** An accepted receipt; (batch_id, action_id, msg_id) is its key. The latest of a message has the newest received_at, then the highest position. */
 export interface ReceiptRow {
   batch_id: string;
   action_id: string;

@@ -67,12 +67,10 @@ function receiptConditions(filter: RecipientFilter): RawBuilder<boolean>[] {
  * asked for, or of any code. The counts outlive receipts the retention sweep purged, so this only
  * narrows the walk: a task's million users with a rare code are found without reading every batch.
  */
-function batchReceiptConditions(filter: RecipientFilter): RawBuilder<boolean>[] {
-  if (filter.receiptStatus !== undefined) {
-    return [sql<boolean>`exists (select 1 from receipt_counts c where c.batch_id = delivery_batches.id and c.status = ${filter.receiptStatus})`];
-  }
-  if (filter.hasReceipt === true) return [sql<boolean>`exists (select 1 from receipt_counts c where c.batch_id = delivery_batches.id)`];
-  return [];
+function batchReceiptCondition(filter: RecipientFilter): RawBuilder<boolean> | undefined {
+  if (filter.receiptStatus !== undefined) return sql<boolean>`exists (select 1 from receipt_counts c where c.batch_id = delivery_batches.id and c.status = ${filter.receiptStatus})`;
+  if (filter.hasReceipt === true) return sql<boolean>`exists (select 1 from receipt_counts c where c.batch_id = delivery_batches.id)`;
+  return undefined;
 }
 
 /**
@@ -87,7 +85,8 @@ export async function readRecipients(db: Kysely<Database>, taskId: string, filte
   while (found.length < limit) {
     let batchQuery = db.selectFrom('delivery_batches').select(['id', 'status', 'last_error', 'finished_at']).where('task_id', '=', taskId);
     if (filter.status !== undefined) batchQuery = batchQuery.where('status', 'in', BATCH_STATUSES[filter.status]);
-    for (const condition of batchReceiptConditions(filter)) batchQuery = batchQuery.where(condition);
+    const withReceipts = batchReceiptCondition(filter);
+    if (withReceipts) batchQuery = batchQuery.where(withReceipts);
     if (from !== null) batchQuery = batchQuery.where('id', inclusive ? '>=' : '>', from);
     const batches = await batchQuery.orderBy('id').limit(BATCH_GROUP).execute();
     if (batches.length === 0) break;
