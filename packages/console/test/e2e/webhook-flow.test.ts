@@ -223,7 +223,7 @@ describe('Console: Webhook Management end to end', () => {
     await copy.getByTestId('more').click();
     await page.getByRole('menuitem', { name: 'Delete' }).click();
     await page.getByTestId('confirm-delete').click();
-    await expect.poll(() => copy.count()).toBe(0);
+    await expect.poll(() => copy.count(), { timeout: 10_000 }).toBe(0);
     const names = ((await apiCall(stack.baseUrl, 'GET', '/api/v1/webhooks')).json as { items: { name: string }[] }).items.map((w) => w.name).sort();
     expect(names).toEqual(['Coupon sender', 'Not granted']);
   });
