@@ -10,6 +10,8 @@ import {
   usersOfFinishedBatches,
   usersOfReceipts,
   usersPastDeadline,
+  batchStatuses,
+  newerReceipt,
   type JudgeRow,
   type NodeKey,
 } from './judge-store.js';
@@ -72,8 +74,14 @@ export class Judgments {
       this.looked = true;
     }
     const found = new Map<string, JudgeRow>();
+    // A user found more than once keeps the newest receipt that found them.
     const add = (rows: readonly JudgeRow[]) => {
-      for (const row of rows) found.set(row.id, row);
+      for (const row of rows) {
+        const seen = found.get(row.id);
+        if (seen?.receipt) row.receipt = row.receipt ? newerReceipt(seen.receipt, row.receipt) : seen.receipt;
+        if (seen?.batch_status !== undefined) row.batch_status = seen.batch_status;
+        found.set(row.id, row);
+      }
     };
     const codes = [...new Set([...nodes.values()].flatMap((n) => n.codes))];
     const decidedBySuccess = [...nodes.values()].filter((n) => n.codes.length === 0);
@@ -142,7 +150,7 @@ export class Judgments {
     return nodes;
   }
 
-  /** Judges `rows` (reading their latest chosen receipts), moves the judged on as far as they go, and writes them guarded. */
+  /** Judges `rows` (reading the latest chosen receipt of those no chosen receipt found), moves the judged on as far as they go, and writes them guarded. */
   private async judgeAndMove(work: RunnerWork, nodes: ReadonlyMap<string, RunningNode>, rows: JudgeRow[]): Promise<number> {
     const { ctx, now } = work;
     const byNode = new Map<string, JudgeRow[]>();
@@ -156,10 +164,18 @@ export class Judgments {
     for (const [key, users] of byNode) {
       const running = nodes.get(key);
       if (!running) continue;
-      const receipts = running.codes.length === 0 ? new Map() : await latestReceipts(ctx.store.db, ctx.store.dialect, users.flatMap((u) => (u.last_action_id === null || u.last_batch_id === null ? [] : [{ batchId: u.last_batch_id, actionId: u.last_action_id }])), running.codes);
+      // A user found by a receipt the node chose is judged on it: any newer one would have been found with it,
+      // and an older chosen one would have judged them before. The others' chosen receipts and batches are read here.
+      const known = (u: JudgeRow) => typeof u.receipt?.status === 'string' && running.codes.includes(u.receipt.status);
+      const unknown = users.filter((u) => !known(u));
+      const messages = running.codes.length === 0 ? [] : unknown.filter((u) => u.last_action_id !== null && u.last_batch_id !== null);
+      const receipts = messages.length === 0 ? new Map() : await latestReceipts(ctx.store.db, ctx.store.dialect, messages.map((u) => ({ batchId: u.last_batch_id!, actionId: u.last_action_id! })), running.codes);
+      const unreadBatches = [...new Set(unknown.flatMap((u) => (u.batch_status === undefined && u.last_batch_id !== null ? [u.last_batch_id] : [])))];
+      const batches = unreadBatches.length === 0 ? new Map<string, string>() : await batchStatuses(ctx.store.db, unreadBatches);
       for (const user of users) {
-        const receiptStatus = (user.last_action_id !== null && receipts.get(user.last_action_id)?.status) || null;
-        const exit = judge(running.node, { batchStatus: user.batch_status, receiptStatus, dueAt: user.due_at ?? now, now });
+        const receiptStatus = known(user) ? user.receipt!.status : (user.last_action_id !== null && receipts.get(user.last_action_id)?.status) || null;
+        const batchStatus = user.batch_status !== undefined ? user.batch_status : user.last_batch_id === null ? null : (batches.get(user.last_batch_id) ?? null);
+        const exit = judge(running.node, { batchStatus, receiptStatus, dueAt: user.due_at ?? now, now });
         if (exit === undefined) continue;
         const state = stateOf(user);
         state.phase = 'leave';

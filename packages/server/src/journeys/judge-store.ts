@@ -1,5 +1,6 @@
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Database, JourneyInstanceRow } from '../store/schema.js';
+import { chunk, IN_CHUNK } from '../receipts/store.js';
 
 /**
  * The judgment's queries. Each finds users waiting at a judgment node (`phase = 'judge'`) of a
@@ -13,9 +14,24 @@ export type JudgeRow = Pick<
   JourneyInstanceRow,
   'id' | 'journey_id' | 'journey_version' | 'status' | 'node_id' | 'visit_id' | 'node_entered_at' | 'phase' | 'exit' | 'due_at' | 'group_name' | 'last_batch_id' | 'last_action_id' | 'steps' | 'exited_at'
 > & {
-  /** The status of the batch that carried the user's message (null if none). */
-  batch_status: string | null;
+  /** The status of the batch that carried the user's message (null if none; undefined if not read with the user). */
+  batch_status?: string | null;
+  /** For a user found by a receipt: the newest such receipt found, so it need not be read again. */
+  receipt?: FoundReceipt;
 };
+
+/** A receipt that found a waiting user. `status` is null when several with different statuses arrived at the same time (read again to judge). */
+export interface FoundReceipt {
+  status: string | null;
+  receivedAt: number;
+}
+
+/** The newer of two receipts that found the same user. */
+export function newerReceipt(a: FoundReceipt, b: FoundReceipt): FoundReceipt {
+  if (a.receivedAt !== b.receivedAt) return a.receivedAt > b.receivedAt ? a : b;
+  // Arrived together (one report): which came last is in the receipts' positions, not read here.
+  return a.status === b.status ? a : { status: null, receivedAt: a.receivedAt };
+}
 
 /** A running judgment node whose users a succeeded batch decides at once (it awaits no receipt). */
 export interface NodeKey {
@@ -30,11 +46,13 @@ const JUDGING = sql<boolean>`i.phase = 'judge'`;
 const running = (eb: ExpressionBuilder<Database & { i: JourneyInstanceRow }, 'i'>) =>
   eb('i.journey_id', 'in', eb.selectFrom('journeys').select('journeys.id').where('journeys.status', '=', 'published'));
 
-/** The instance columns and its batch's status. */
-const COLUMNS = [
+/** The instance columns. */
+const INSTANCE = [
   'i.id', 'i.journey_id', 'i.journey_version', 'i.status', 'i.node_id', 'i.visit_id', 'i.node_entered_at', 'i.phase', 'i.exit',
-  'i.due_at', 'i.group_name', 'i.last_batch_id', 'i.last_action_id', 'i.steps', 'i.exited_at', 'b.status as batch_status',
+  'i.due_at', 'i.group_name', 'i.last_batch_id', 'i.last_action_id', 'i.steps', 'i.exited_at',
 ] as const;
+/** The instance columns and its batch's status. */
+const COLUMNS = [...INSTANCE, 'b.status as batch_status'] as const;
 
 // PostgreSQL returns bigint columns as strings. Fixed in place: the rows are the query's own, and a copy per user is garbage.
 function normalise(rows: Record<string, unknown>[]): JudgeRow[] {
@@ -45,16 +63,22 @@ function normalise(rows: Record<string, unknown>[]): JudgeRow[] {
     r.due_at = num(r.due_at);
     r.steps = Number(r.steps);
     r.exited_at = num(r.exited_at);
-    r.batch_status = (r.batch_status as string | null | undefined) ?? null;
+    if ('receipt_status' in r) {
+      r.receipt = { status: r.receipt_status, receivedAt: Number(r.receipt_received_at) };
+      delete r.receipt_status;
+      delete r.receipt_received_at;
+    } else r.batch_status = (r.batch_status as string | null | undefined) ?? null;
   }
   return rows as unknown as JudgeRow[];
 }
 
 /**
  * Users waiting for a receipt among those received in [from, to] (`toInclusive`) or [from, to),
- * whose status is one of `codes` (every code some running judgment waits for). Through the partial
- * index of journey receipts by arrival, then one partial-index probe per receipt: users already
- * judged drop out there.
+ * whose status is one of `codes` (every code some running judgment waits for), each row with the
+ * receipt that found it (a user with several such receipts comes once per receipt) and without
+ * their batch's status (a chosen receipt decides without it). Through the partial index of journey
+ * receipts by arrival, whose entries hold all the receipt columns read, then one partial-index probe
+ * per receipt: users already judged drop out there.
  */
 export async function usersOfReceipts(db: Kysely<Database>, window: { from: number; to: number; toInclusive: boolean }, codes: readonly string[]): Promise<JudgeRow[]> {
   if (codes.length === 0) return [];
@@ -62,8 +86,7 @@ export async function usersOfReceipts(db: Kysely<Database>, window: { from: numb
     .selectFrom('receipts as r')
     // A cross join keeps this order on SQLite (its planner, without statistics, would start from the waiting users).
     .crossJoin('journey_instances as i')
-    .leftJoin('delivery_batches as b', 'b.id', 'i.last_batch_id')
-    .select(COLUMNS)
+    .select([...INSTANCE, 'r.status as receipt_status', 'r.received_at as receipt_received_at'])
     .where('r.for_journey', '=', 1)
     .where('r.received_at', '>=', window.from)
     .where('r.received_at', window.toInclusive ? '<=' : '<', window.to)
@@ -72,6 +95,15 @@ export async function usersOfReceipts(db: Kysely<Database>, window: { from: numb
     .where(JUDGING)
     .where(running);
   return normalise(await query.execute());
+}
+
+/** The status of each of `batchIds`' batches, by id. */
+export async function batchStatuses(db: Kysely<Database>, batchIds: readonly string[]): Promise<Map<string, string>> {
+  const statuses = new Map<string, string>();
+  for (const part of chunk(batchIds, IN_CHUNK)) {
+    for (const b of await db.selectFrom('delivery_batches').select(['id', 'status']).where('id', 'in', part).execute()) statuses.set(b.id, b.status);
+  }
+  return statuses;
 }
 
 /** The newest `finished_at` of any journey batch, or null. */

@@ -76,6 +76,23 @@ describeEachDialect('Journeys: judgment driven by what changed', (dialect) => {
     expect((await nodeStats(t(), journeyId)).judge).toMatchObject({ entered: 6, waiting: 0, exits: { 'receipt:200': 3, other: 3 } });
   });
 
+  it('judges a user with several chosen receipts in one look on the newest, by time and then by place in its report', async () => {
+    const { journeyId } = await sentJourney('nw', 2, ['receipt:200', 'receipt:FAIL']);
+    const runner = journeyRunner(t());
+    await runner.runOnce();
+    await dispatcher(t()).runOnce();
+    const [first, second] = receivedMessages(receiver).sort((a, b) => a.user_profile.customer_id.localeCompare(b.user_profile.customer_id));
+    // The first user: FAIL, then 200 a second later. The second: 200 and FAIL in one report (FAIL last).
+    expectStatus(await postReceipts(t(), [receiptOf(first!, 'FAIL')]), 200);
+    t().clock.advance(1000);
+    expectStatus(await postReceipts(t(), [receiptOf(first!, '200')]), 200);
+    expectStatus(await postReceipts(t(), [receiptOf(second!, '200'), receiptOf(second!, 'FAIL')]), 200);
+    expect((await runner.runOnce()).judged).toBe(2);
+    const customers = new Map((await instanceRows(t(), journeyId)).map((row) => [row.id, row.customer_id]));
+    const exits = new Map((await judgeSteps(t(), journeyId)).map((step) => [customers.get(step.instance_id), step.exit]));
+    expect(exits).toEqual(new Map([[first!.user_profile.customer_id, 'receipt:200'], [second!.user_profile.customer_id, 'receipt:FAIL']]));
+  });
+
   it('still judges a receipt that commits after the runner looked past its time, one settle window later', async () => {
     const { journeyId } = await sentJourney('lc', 2);
     const runner = journeyRunner(t());
