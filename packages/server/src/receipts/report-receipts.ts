@@ -28,10 +28,12 @@ function storeReport(
   nonceExpiresAt: number,
   receipts: readonly ReceiptInput[],
   webhooks: ReadonlyMap<string, ReceiptWebhook>,
-  now: number,
 ): Promise<ReportOutcome & { forJourneys: boolean }> {
   const { dialect } = ctx.store;
   return ctx.store.db.transaction().execute(async (trx) => {
+    // Taken once the transaction holds the connection: on SQLite (one connection) receipts then arrive in the
+    // order they commit, so a journey's look up to the newest one stored never passes one still to commit.
+    const now = ctx.clock.now();
     if (!(await claimNonce(trx, nonce, nonceExpiresAt, now))) {
       throw errors.receiptUnauthorized(`nonce ${JSON.stringify(nonce)} was already used; send a new nonce with each report`);
     }
@@ -62,7 +64,7 @@ export async function reportReceipts(ctx: AppContext, signed: SignedQuery, recei
   const nonceExpiresAt = signed.timestampMs + ctx.config.receipts.timestampWindowSeconds * 1000;
   for (let attempt = 1; ; attempt++) {
     try {
-      const { forJourneys, ...outcome } = await storeReport(ctx, signed.nonce, nonceExpiresAt, receipts, webhooks, now);
+      const { forJourneys, ...outcome } = await storeReport(ctx, signed.nonce, nonceExpiresAt, receipts, webhooks);
       ctx.metrics.receiptReport({ stored: outcome.stored, repeated: outcome.accepted - outcome.stored, rejected: outcome.rejected.length });
       // A judgment waiting for these receipts decides its users at once.
       if (forJourneys) raiseSignal(ctx.store, 'journeys');
