@@ -169,8 +169,8 @@ function serverSeconds(dataDir: string): { task(id: string): number; journey(id:
     // From the task's creation to its last batch acknowledged.
     task: (id) => read((db) => seconds(db.prepare('select t.created_at as start, max(b.finished_at) as "end" from tasks t join delivery_batches b on b.task_id = t.id where t.id = ?').get(id))),
     // From the journey's publication to its last user judged.
-    // Judged users go on to the end node in the judgment's own write, so their exit is when they were judged.
-    journey: (id) => read((db) => seconds(db.prepare(`select j.published_at as start, (select max(i.exited_at) from journey_instances i where i.journey_id = j.id) as "end" from journeys j where j.id = ?`).get(id))),
+    // Judged users go on to the end node in the judgment's own write, so their exit (or their cohort's last judgment) is when they were judged.
+    journey: (id) => read((db) => seconds(db.prepare(`select j.published_at as start, max(coalesce((select max(i.exited_at) from journey_instances i where i.journey_id = j.id), 0), coalesce((select max(c.settled_at) from journey_cohorts c where c.journey_id = j.id), 0)) as "end" from journeys j where j.id = ?`).get(id))),
   };
 }
 

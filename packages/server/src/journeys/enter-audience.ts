@@ -6,6 +6,8 @@ import type { Database, JourneyInstanceRow } from '../store/schema.js';
 import { changeOf, moveOn, stateOf, type Mover } from './advance-due.js';
 import { countExits, insertInstances } from './instance-store.js';
 import { pathTails } from './path.js';
+import { cohortEntries, insertCohorts } from './cohort-store.js';
+import { formCohorts } from './cohorts.js';
 import { newInstanceRow } from './new-instance.js';
 import type { RunnerWork } from './runner-work.js';
 
@@ -19,9 +21,10 @@ class EntryCollision extends Error {}
 /**
  * Enters one page of users of each published journey whose audience entry time has come, in
  * customer_id order after the saved cursor. The page's users walk on from the entry node at once
- * (sent together at a webhook node, as the advance does); their instances, steps and batches and
- * the cursor commit together, under a lease on the journey's entry, so a restart resumes after the
- * last page and each user enters, and is sent, once (their entry key is unique per journey besides).
+ * (sent together at a webhook node, as the advance does); their instances (or cohorts: cohorts.ts),
+ * steps and batches and the cursor commit together, under a lease on the journey's entry, so a restart
+ * resumes after the last page and each user enters, and is sent, once (their entry key, or cohort
+ * entry, is unique per journey besides).
  */
 export async function enterAudiencePage(work: RunnerWork): Promise<number> {
   const { db } = work.ctx.store;
@@ -65,8 +68,10 @@ export async function enterAudiencePage(work: RunnerWork): Promise<number> {
     try {
       await moveOn(work, movers, async (trx, steps) => {
         const paths = pathTails(steps);
-        const inserted = await insertInstances(trx, work.ctx.store.dialect, fresh.map((row, i) => ({ ...row, ...changeOf(movers[i]!.state), path: paths.get(row.id) ?? '' })));
-        if (inserted.size !== fresh.length) throw new EntryCollision();
+        // Those now waiting at a judgment whose every branch ends share a row per batch; the others get an instance each.
+        const { cohorts, others } = formCohorts(fresh.map((row, i) => ({ row, state: movers[i]!.state, graph })), paths, now);
+        const inserted = await insertInstances(trx, work.ctx.store.dialect, others.map(({ row, state }) => ({ ...row, ...changeOf(state), path: paths.get(row.id) ?? '' })));
+        if (inserted.size !== others.length || (await insertCohorts(trx, work.ctx.store.dialect, cohorts)) !== fresh.length - others.length) throw new EntryCollision();
         await countExits(trx, steps);
         // The entry may have changed (a new version with another audience) since this page was read.
         const moved = await trx
@@ -93,7 +98,7 @@ export async function enterAudiencePage(work: RunnerWork): Promise<number> {
   return entered;
 }
 
-/** The rows whose user may still enter: none of the journey's instances has their entry key, nor is an active one theirs. */
+/** The rows whose user may still enter: none of the journey's instances has their entry key, nor is an active one theirs, nor did they enter in a cohort. */
 async function notYetEntered(db: Kysely<Database>, journeyId: string, rows: readonly JourneyInstanceRow[]): Promise<JourneyInstanceRow[]> {
   const taken = new Set<string>();
   for (const part of chunk(rows, IN_CHUNK)) {
@@ -107,6 +112,8 @@ async function notYetEntered(db: Kysely<Database>, journeyId: string, rows: read
       if (f.status === 'active') taken.add(f.customer_id);
       if (f.entry_key !== null) taken.add(f.entry_key);
     }
+    // A cohort member entered once (audience entry is once per user), whether still waiting or not.
+    for (const customerId of (await cohortEntries(db, journeyId, part.map((r) => r.customer_id))).keys()) taken.add(customerId);
   }
   return rows.filter((r) => !taken.has(r.customer_id) && (r.entry_key === null || !taken.has(r.entry_key)));
 }

@@ -7,6 +7,7 @@ import { newIds } from '../shared/ids.js';
 import type { Database } from '../store/schema.js';
 import { compileGraph } from './graph.js';
 import { insertInstances } from './instance-store.js';
+import { cohortMemberStatuses } from './cohort-store.js';
 import { newInstanceRow, type EnteringUser } from './new-instance.js';
 import { readJourney } from './read-journey.js';
 import type { EntriesInput } from './schemas.js';
@@ -36,11 +37,19 @@ export async function enterJourney(ctx: AppContext, principal: Principal, id: st
     else unique.push(customerId);
     seen.add(customerId);
   }
+  // Users who entered as cohort members (an earlier audience entry) are in the journey while they wait, and were in it once after.
+  const inCohorts = await cohortMemberStatuses(db, id, unique);
+  const once = row.reentry !== 'afterExit';
+  for (const [customerId, status] of inCohorts) {
+    if (status === 'active') skipped.push({ customerId, reason: 'inJourney' });
+    else if (once) skipped.push({ customerId, reason: 'alreadyEntered' });
+    else inCohorts.delete(customerId);
+  }
+  if (inCohorts.size > 0) unique.splice(0, unique.length, ...unique.filter((c) => !inCohorts.has(c)));
   const profiles = await findProfiles(db, principal.workspaceId, unique);
   const now = ctx.clock.now();
   const ids = newIds('jin', unique.length, now);
   const visits = newIds('jnv', unique.length, now);
-  const once = row.reentry !== 'afterExit';
   const rows = unique.map((customerId, i) =>
     newInstanceRow(profiles.get(customerId) ?? { customerId, ids: '{}', attributes: '{}' }, {
       workspaceId: principal.workspaceId, journeyId: id, version: row.published_version!, entryNodeId: graph.entryNodeId, now, id: ids[i]!, visitId: visits[i]!, once,

@@ -5,21 +5,29 @@ import { changeOf, stateOf, visitIdSource } from './advance-due.js';
 import type { JourneyGraph } from './graph.js';
 import { countExits, updateInstances } from './instance-store.js';
 import {
-  decidableUsersOfNode,
-  lastJourneyBatchFinishedAt,
-  usersOfFinishedBatches,
-  usersOfReceipts,
-  usersPastDeadline,
   batchStatuses,
+  decidableUsersOfNode,
+  journeyBatchesFinishedIn,
+  journeyReceiptsIn,
+  lastJourneyBatchFinishedAt,
   newerReceipt,
+  usersOfActions,
+  usersOfFinishedBatches,
+  usersPastDeadline,
+  type FoundReceipt,
   type JudgeRow,
   type NodeKey,
+  type TimeWindow,
 } from './judge-store.js';
+import { cohortsOfBatches, cohortsOfNode, cohortsPastDeadline, type CohortRow } from './cohort-store.js';
+import { judgeCohorts } from './cohorts.js';
 import type { JudgmentNode } from './model.js';
 import type { RunnerWork } from './runner-work.js';
 
 /** Most users read per deadline query and per sweep of a node. */
 const JUDGE_LIMIT = 2000;
+/** Most cohorts (each up to 100 users) read per deadline query and per sweep of a node. */
+const COHORT_PAGE = 200;
 /** Users judged and moved on per transaction. */
 const WRITE_CHUNK = 1000;
 /**
@@ -41,9 +49,10 @@ interface RunningNode extends NodeKey {
  * read a bounded number of times however long they wait (docs/journeys.md, "How judgment is
  * driven"):
  * - receipts received since the last look (`received_at` up to the newest stored), and journey
- *   batches finished since (`finished_at`), each joined to the users waiting on them;
+ *   batches finished since (`finished_at`), each to the users or cohorts waiting on them;
  * - the same two, read once more SETTLE_MS later, for rows that committed after a look had passed
- *   their timestamp (a report's time is taken before its transaction);
+ *   their timestamp (a batch's end is timed before its transaction; on PostgreSQL, reports in parallel
+ *   transactions commit in any order);
  * - deadlines passed (`due_at`);
  * - a sweep of every user of a journey's judgment nodes when this runner first sees the journey
  *   running (its start, a resume, any change of the journey) and every SWEEP_INTERVAL_MS.
@@ -57,7 +66,7 @@ export class Judgments {
   private batchesFrom = 0;
   private settledTo = 0;
   /** Running journeys this runner has seen, by id: their revision and the last sweep (null: due). */
-  private readonly journeys = new Map<string, { revision: number; sweptAt: number | null }>();
+  private readonly journeys = new Map<string, { revision: number; sweptAt: number | null; cohortsAfter: Map<string, string> }>();
 
   /** One look: judges whatever can be judged now and moves those users on; returns how many. */
   async run(work: RunnerWork): Promise<number> {
@@ -86,25 +95,58 @@ export class Judgments {
     const codes = [...new Set([...nodes.values()].flatMap((n) => n.codes))];
     const decidedBySuccess = [...nodes.values()].filter((n) => n.codes.length === 0);
     const look = nodes.size > 0;
+    // Cohorts to judge, whether only for receipts in hand (else their members' receipts are read), and the
+    // newest chosen receipt of each message the looks found (by action id).
+    const cohorts = new Map<string, { cohort: CohortRow; readReceipts: boolean }>();
+    const addCohorts = (rows: readonly CohortRow[], readReceipts = true) => {
+      for (const cohort of rows) cohorts.set(cohort.id, { cohort, readReceipts: readReceipts || (cohorts.get(cohort.id)?.readReceipts ?? false) });
+    };
+    const newest = new Map<string, FoundReceipt>();
+    const lookAtReceipts = async (window: TimeWindow) => {
+      const receipts = await journeyReceiptsIn(db, window, codes);
+      if (receipts.length === 0) return;
+      for (const r of receipts) {
+        const receipt = { status: r.status, receivedAt: r.received_at };
+        const seen = newest.get(r.action_id);
+        newest.set(r.action_id, seen ? newerReceipt(seen, receipt) : receipt);
+      }
+      // Receipts of a cohort's batch are judged with the cohort; the others find their waiting users.
+      // A member without a receipt in hand has none stored either: an earlier one would have been found by an earlier look.
+      const inCohorts = await cohortsOfBatches(db, [...new Set(receipts.map((r) => r.batch_id))]);
+      addCohorts(inCohorts, false);
+      const cohortBatches = new Set(inCohorts.map((c) => c.batch_id));
+      const users = await usersOfActions(db, [...new Set(receipts.filter((r) => !cohortBatches.has(r.batch_id)).map((r) => r.action_id))]);
+      for (const user of users) user.receipt = newest.get(user.last_action_id!);
+      add(users);
+    };
+    const lookAtBatches = async (window: TimeWindow) => {
+      add(await usersOfFinishedBatches(db, window, decidedBySuccess));
+      // A cohort's finished batch decides it when it failed, or succeeded for a judgment awaiting no receipt.
+      const decisive = (await journeyBatchesFinishedIn(db, window)).filter((b) => b.status !== 'succeeded' || decidedBySuccess.length > 0);
+      if (decisive.length > 0) addCohorts(await cohortsOfBatches(db, decisive.map((b) => b.id)));
+    };
 
     if (lastReceipt !== null && lastReceipt >= this.receiptsFrom) {
-      if (look) add(await usersOfReceipts(db, { from: this.receiptsFrom, to: lastReceipt, toInclusive: true }, codes));
+      if (look) await lookAtReceipts({ from: this.receiptsFrom, to: lastReceipt, toInclusive: true });
       this.receiptsFrom = lastReceipt;
     }
     if (lastBatch !== null && lastBatch >= this.batchesFrom) {
-      if (look) add(await usersOfFinishedBatches(db, { from: this.batchesFrom, to: lastBatch, toInclusive: true }, decidedBySuccess));
+      if (look) await lookAtBatches({ from: this.batchesFrom, to: lastBatch, toInclusive: true });
       this.batchesFrom = lastBatch;
     }
     const settleTo = now - SETTLE_MS;
     if (settleTo > this.settledTo) {
       const window = { from: this.settledTo, to: settleTo, toInclusive: false };
       if (look) {
-        add(await usersOfReceipts(db, window, codes));
-        add(await usersOfFinishedBatches(db, window, decidedBySuccess));
+        await lookAtReceipts(window);
+        await lookAtBatches(window);
       }
       this.settledTo = settleTo;
     }
-    if (look) add(await usersPastDeadline(db, now, JUDGE_LIMIT));
+    if (look) {
+      add(await usersPastDeadline(db, now, JUDGE_LIMIT));
+      addCohorts(await cohortsPastDeadline(db, now, COHORT_PAGE));
+    }
     for (const [journeyId, seen] of this.journeys) {
       if (seen.sweptAt !== null) continue;
       let complete = true;
@@ -114,10 +156,21 @@ export class Judgments {
         add(rows);
         // A full page: the rest of the backlog is read next round, once these are judged.
         if (rows.length === JUDGE_LIMIT) complete = false;
+        // Cohorts are read whole (what decides their members is read after), a page per round.
+        const key = nodeKey(node.journeyId, node.version, node.nodeId);
+        const page = await cohortsOfNode(db, node, COHORT_PAGE, seen.cohortsAfter.get(key));
+        addCohorts(page);
+        if (page.length === COHORT_PAGE) {
+          seen.cohortsAfter.set(key, page[page.length - 1]!.id);
+          complete = false;
+        } else seen.cohortsAfter.delete(key);
       }
       if (complete) seen.sweptAt = now;
     }
-    return found.size === 0 ? 0 : this.judgeAndMove(work, nodes, [...found.values()]);
+    const inHand = new Map<string, string>();
+    for (const [actionId, r] of newest) if (r.status !== null) inHand.set(actionId, r.status);
+    const fromCohorts = cohorts.size === 0 ? 0 : await judgeCohorts(work, nodes, [...cohorts.values()], inHand);
+    return fromCohorts + (found.size === 0 ? 0 : await this.judgeAndMove(work, nodes, [...found.values()]));
   }
 
   /** The judgment nodes of every published version of running journeys; notes which journeys need a sweep. */
@@ -135,7 +188,7 @@ export class Judgments {
       if (!running.has(journeyId)) {
         running.add(journeyId);
         const seen = this.journeys.get(journeyId);
-        if (!seen || seen.revision !== Number(revision)) this.journeys.set(journeyId, { revision: Number(revision), sweptAt: null });
+        if (!seen || seen.revision !== Number(revision)) this.journeys.set(journeyId, { revision: Number(revision), sweptAt: null, cohortsAfter: new Map() });
         else if (seen.sweptAt !== null && work.now - seen.sweptAt >= SWEEP_INTERVAL_MS) seen.sweptAt = null;
       }
       const graph = await work.graphs.get(journeyId, version);

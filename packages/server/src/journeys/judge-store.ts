@@ -33,6 +33,9 @@ export function newerReceipt(a: FoundReceipt, b: FoundReceipt): FoundReceipt {
   return a.status === b.status ? a : { status: null, receivedAt: a.receivedAt };
 }
 
+/** Times from `from` to `to`, `to` included or not. */
+export type TimeWindow = { from: number; to: number; toInclusive: boolean };
+
 /** A running judgment node whose users a succeeded batch decides at once (it awaits no receipt). */
 export interface NodeKey {
   journeyId: string;
@@ -63,38 +66,57 @@ function normalise(rows: Record<string, unknown>[]): JudgeRow[] {
     r.due_at = num(r.due_at);
     r.steps = Number(r.steps);
     r.exited_at = num(r.exited_at);
-    if ('receipt_status' in r) {
-      r.receipt = { status: r.receipt_status, receivedAt: Number(r.receipt_received_at) };
-      delete r.receipt_status;
-      delete r.receipt_received_at;
-    } else r.batch_status = (r.batch_status as string | null | undefined) ?? null;
+    if ('batch_status' in r) r.batch_status = (r.batch_status as string | null | undefined) ?? null;
   }
   return rows as unknown as JudgeRow[];
 }
 
-/**
- * Users waiting for a receipt among those received in [from, to] (`toInclusive`) or [from, to),
- * whose status is one of `codes` (every code some running judgment waits for), each row with the
- * receipt that found it (a user with several such receipts comes once per receipt) and without
- * their batch's status (a chosen receipt decides without it). Through the partial index of journey
- * receipts by arrival, whose entries hold all the receipt columns read, then one partial-index probe
- * per receipt: users already judged drop out there.
- */
-export async function usersOfReceipts(db: Kysely<Database>, window: { from: number; to: number; toInclusive: boolean }, codes: readonly string[]): Promise<JudgeRow[]> {
+/** A journey receipt as the judgment's look reads it, from the index of journey receipts by arrival alone. */
+export interface JourneyReceipt {
+  batch_id: string;
+  action_id: string;
+  status: string;
+  received_at: number;
+}
+
+/** Receipts of journey messages received in [from, to] (`toInclusive`) or [from, to) whose status is one of `codes` (every code some running judgment waits for). */
+export async function journeyReceiptsIn(db: Kysely<Database>, window: TimeWindow, codes: readonly string[]): Promise<JourneyReceipt[]> {
   if (codes.length === 0) return [];
-  const query = db
-    .selectFrom('receipts as r')
-    // A cross join keeps this order on SQLite (its planner, without statistics, would start from the waiting users).
-    .crossJoin('journey_instances as i')
-    .select([...INSTANCE, 'r.status as receipt_status', 'r.received_at as receipt_received_at'])
-    .where('r.for_journey', '=', 1)
-    .where('r.received_at', '>=', window.from)
-    .where('r.received_at', window.toInclusive ? '<=' : '<', window.to)
-    .where('r.status', 'in', [...codes])
-    .whereRef('i.last_action_id', '=', 'r.action_id')
-    .where(JUDGING)
-    .where(running);
-  return normalise(await query.execute());
+  const rows = await db
+    .selectFrom('receipts')
+    .select(['batch_id', 'action_id', 'status', 'received_at'])
+    .where('for_journey', '=', 1)
+    .where('received_at', '>=', window.from)
+    .where('received_at', window.toInclusive ? '<=' : '<', window.to)
+    .where('status', 'in', [...codes])
+    .execute();
+  for (const r of rows) r.received_at = Number(r.received_at);
+  return rows;
+}
+
+/**
+ * Users of running journeys waiting at a judgment whose last message is one of `actionIds`, without
+ * their batch's status (a chosen receipt decides without it). Through the partial index of waiting
+ * users by their last message: users already judged are not in it.
+ */
+export async function usersOfActions(db: Kysely<Database>, actionIds: readonly string[]): Promise<JudgeRow[]> {
+  const rows: Record<string, unknown>[] = [];
+  for (const part of chunk(actionIds, IN_CHUNK)) {
+    rows.push(...(await db.selectFrom('journey_instances as i').select(INSTANCE).where('i.last_action_id', 'in', part).where(JUDGING).where(running).execute()));
+  }
+  return normalise(rows);
+}
+
+/** Journey batches finished in [from, to] (`toInclusive`) or [from, to), with their status. */
+export async function journeyBatchesFinishedIn(db: Kysely<Database>, window: TimeWindow): Promise<{ id: string; status: string }[]> {
+  return db
+    .selectFrom('delivery_batches')
+    .select(['id', 'status'])
+    // Spelled as the partial index's condition, so SQLite uses it.
+    .where(sql<boolean>`journey_id is not null`)
+    .where('finished_at', '>=', window.from)
+    .where('finished_at', window.toInclusive ? '<=' : '<', window.to)
+    .execute();
 }
 
 /** The status of each of `batchIds`' batches, by id. */
@@ -123,7 +145,7 @@ export async function lastJourneyBatchFinishedAt(db: Kysely<Database>): Promise<
  */
 export async function usersOfFinishedBatches(
   db: Kysely<Database>,
-  window: { from: number; to: number; toInclusive: boolean },
+  window: TimeWindow,
   decidedBySuccess: readonly NodeKey[],
 ): Promise<JudgeRow[]> {
   const query = db
@@ -137,6 +159,8 @@ export async function usersOfFinishedBatches(
     .where(sql<boolean>`fb.journey_id is not null`)
     .where('fb.finished_at', '>=', window.from)
     .where('fb.finished_at', window.toInclusive ? '<=' : '<', window.to)
+    // A cohort's batch has no waiting instances: not one probe per message for them.
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('journey_cohorts as c').select(sql.lit(1).as('one')).whereRef('c.batch_id', '=', 'fb.id'))))
     .whereRef('m.batch_id', '=', 'fb.id')
     .whereRef('i.last_action_id', '=', 'm.action_id')
     .whereRef('i.last_batch_id', '=', 'fb.id')

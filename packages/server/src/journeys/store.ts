@@ -1,3 +1,4 @@
+import { stopCohorts } from './cohort-store.js';
 import type { Kysely, Selectable, Updateable } from 'kysely';
 import type { Database, JourneyRow } from '../store/schema.js';
 import type { Journey, JourneyDefinition, JourneyStatus } from './model.js';
@@ -127,8 +128,9 @@ export async function allDefinitions(db: Kysely<Database>, journeyId: string): P
   return rows.map((r) => ({ version: r.version, definition: JSON.parse(r.definition) as JourneyDefinition, publishedAt: r.published_at === null ? null : Number(r.published_at) }));
 }
 
-/** Ends every user still in the journey (stop). */
+/** Ends every user still in the journey (stop): instances and cohort members. Call it in a transaction. */
 export async function stopInstances(db: Kysely<Database>, journeyId: string, now: number): Promise<void> {
+  await stopCohorts(db, journeyId, now);
   await db
     .updateTable('journey_instances')
     .set({ status: 'stopped', phase: 'done', due_at: null, lease_owner: null, lease_expires_at: null, exited_at: now })

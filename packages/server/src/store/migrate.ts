@@ -19,6 +19,7 @@ import * as journeyPaths from './migrations/0016-journey-paths.js';
 import * as messagesByBatch from './migrations/0017-messages-by-batch.js';
 import * as messageRosters from './migrations/0018-message-rosters.js';
 import * as receiptCounts from './migrations/0019-receipt-counts.js';
+import * as journeyCohorts from './migrations/0020-journey-cohorts.js';
 import type { Store } from './database.js';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -44,6 +45,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0017-messages-by-batch': messagesByBatch,
   '0018-message-rosters': messageRosters,
   '0019-receipt-counts': receiptCounts,
+  '0020-journey-cohorts': journeyCohorts,
 };
 
 // Kysely cannot tell the dialect inside a migration, so each one is handed it.

@@ -40,6 +40,9 @@ export interface Database {
   journey_versions: JourneyVersionRow;
   journey_instances: JourneyInstanceRow;
   journey_node_exits: JourneyNodeExitRow;
+  journey_cohorts: JourneyCohortRow;
+  journey_cohort_users: JourneyCohortUsersRow;
+  journey_entries: JourneyEntryRow;
 }
 
 export interface WorkspaceRow {
@@ -517,6 +520,49 @@ export interface JourneyNodeExitRow {
   node_id: string;
   exit: string;
   users: number;
+}
+
+/**
+ * Users who entered a journey together, were sent in one batch and wait at a judgment whose every
+ * branch ends (migration 0020, docs/journeys.md "Cohorts"): one row instead of one instance each.
+ */
+export interface JourneyCohortRow {
+  id: string;
+  workspace_id: string;
+  journey_id: string;
+  journey_version: number;
+  /** The judgment node they wait at. */
+  node_id: string;
+  batch_id: string;
+  started_at: number;
+  node_entered_at: number;
+  /** The judgment's deadline; null once nobody waits. */
+  due_at: number | null;
+  /** JSON array of members, each `[instanceId, customerId, actionId, visitId, steps, groupName, path]`. */
+  members: string;
+  /** JSON array beside members: null while waiting, `[exit, at]` once judged, `[null, at]` once stopped. */
+  results: string;
+  /** Members still waiting. */
+  pending: number;
+  /** When a member was last judged or stopped. */
+  settled_at: number | null;
+  /** Bumped by every write: a runner writes only the cohort it read. */
+  revision: number;
+}
+
+/** Cohort members no longer waiting, per journey, node where they are and status (exited at the node their branch led to, or stopped at the judgment). */
+export interface JourneyCohortUsersRow {
+  journey_id: string;
+  node_id: string;
+  status: string;
+  users: number;
+}
+
+/** A customer who entered a journey as a cohort member: refuses a second entry as the instances' own unique keys do. */
+export interface JourneyEntryRow {
+  journey_id: string;
+  customer_id: string;
+  cohort_id: string;
 }
 
 /** A node visit an instance has finished: a line of its `path`, and one more user for its node's exit count. */

@@ -8,6 +8,7 @@ import { KEY as RECEIPT_KEY } from '../receipts/support.js';
 import type { ScriptedReceiver } from '../delivery/support.js';
 import { expectStatus, type Parsed } from '../support/test-app.js';
 import type { SeedUser } from '../support/audiences.js';
+import { journeyCohorts, memberInstances, type MemberInstance } from '../../src/journeys/cohort-store.js';
 
 export { expectStatus };
 export { seedAudience, type SeedUser } from '../support/audiences.js';
@@ -64,13 +65,17 @@ export async function nodeStats(t: TestApp, journeyId: string): Promise<Record<s
   return Object.fromEntries((detail.stats.nodes as Parsed[]).map((n) => [n.nodeId, n]));
 }
 
-/** The instances of a journey as rows. */
-export async function instanceRows(t: TestApp, journeyId: string) {
-  return t.ctx.store.db.selectFrom('journey_instances').selectAll().where('journey_id', '=', journeyId).orderBy('customer_id').execute();
+/** The users of a journey as instance rows, by customer: instances, and cohort members as instances. */
+export async function instanceRows(t: TestApp, journeyId: string): Promise<(Omit<MemberInstance, 'last_batch_id' | 'last_action_id'> & { last_batch_id: string | null; last_action_id: string | null })[]> {
+  const rows = await t.ctx.store.db.selectFrom('journey_instances').selectAll().where('journey_id', '=', journeyId).execute();
+  const members = (await journeyCohorts(t.ctx.store.db, journeyId, { limit: 100_000 })).flatMap(memberInstances);
+  const num = (v: number | null) => (v === null ? null : Number(v));
+  const instances = rows.map((r) => ({ ...r, started_at: Number(r.started_at), exited_at: num(r.exited_at), node_entered_at: Number(r.node_entered_at), due_at: num(r.due_at) }));
+  return [...instances, ...members].sort((a, b) => a.customer_id.localeCompare(b.customer_id));
 }
 
 /** Every finished node visit of a journey's users (read from their paths), optionally of one node. */
 export async function journeySteps(t: TestApp, journeyId: string, nodeId?: string): Promise<JourneyStepRow[]> {
-  const rows = await t.ctx.store.db.selectFrom('journey_instances').select(['id', 'journey_id', 'path']).where('journey_id', '=', journeyId).execute();
-  return rows.flatMap(readPath).filter((s) => nodeId === undefined || s.node_id === nodeId);
+  const rows = await instanceRows(t, journeyId);
+  return rows.flatMap((r) => readPath({ id: r.id, journey_id: journeyId, path: r.path })).filter((s) => nodeId === undefined || s.node_id === nodeId);
 }

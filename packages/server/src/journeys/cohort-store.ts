@@ -1,0 +1,242 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { chunk, IN_CHUNK } from '../receipts/store.js';
+import type { Dialect } from '../store/dialect.js';
+import type { Database, JourneyCohortRow, JourneyCohortUsersRow } from '../store/schema.js';
+
+/**
+ * The queries on `journey_cohorts` (users sent together who wait at a judgment as one row),
+ * `journey_entries` (their customers) and `journey_cohort_users` (those no longer waiting, counted).
+ * Every write of a cohort is guarded by the revision it was read at, so of two runners judging the
+ * same cohort at once only one writes; the other's members are judged again next round.
+ */
+
+export type CohortRow = Selectable<JourneyCohortRow>;
+
+/** A cohort member as stored: `[instanceId, customerId, actionId, visitId, steps, groupName, path]`. */
+export type CohortMember = [id: string, customerId: string, actionId: string, visitId: string, steps: number, groupName: string, path: string];
+/**
+ * Beside each member: null while waiting; once judged `[exit, at, nodeId, visitId]`, the node their
+ * branch ended at and that visit (the judgment and its visit for a branch without an edge); once
+ * stopped `[null, at, judgmentNodeId, visitId]`.
+ */
+export type MemberResult = [exit: string | null, at: number, nodeId: string, visitId: string] | null;
+
+/** Cohorts per insert: 14 values each, their members 10–20 KB of JSON. */
+const INSERT_CHUNK = 50;
+
+// PostgreSQL returns bigint columns as strings.
+function normalise(rows: CohortRow[]): CohortRow[] {
+  const num = (v: number | null) => (v === null ? null : Number(v));
+  for (const r of rows) {
+    r.journey_version = Number(r.journey_version);
+    r.started_at = Number(r.started_at);
+    r.node_entered_at = Number(r.node_entered_at);
+    r.due_at = num(r.due_at);
+    r.pending = Number(r.pending);
+    r.settled_at = num(r.settled_at);
+    r.revision = Number(r.revision);
+  }
+  return rows;
+}
+
+/**
+ * Inserts cohorts and their customers' entries; returns how many entries went in (fewer: a customer
+ * had entered meanwhile). A cohort's entries go in one statement with its customers as one parameter
+ * (the builder would compile a node per value).
+ */
+export async function insertCohorts(db: Kysely<Database>, dialect: Dialect, cohorts: readonly { row: JourneyCohortRow; customerIds: readonly string[] }[]): Promise<number> {
+  for (const part of chunk(cohorts, INSERT_CHUNK)) await db.insertInto('journey_cohorts').values(part.map((c) => c.row)).execute();
+  let inserted = 0;
+  for (const { row, customerIds } of cohorts) {
+    const select =
+      dialect === 'postgres'
+        ? sql`select ${row.journey_id}, unnest(${customerIds}::text[]), ${row.id}`
+        : // "where true": SQLite reads an upsert's ON after a bare FROM as a join's.
+          sql`select ${row.journey_id}, value, ${row.id} from json_each(${JSON.stringify(customerIds)}) where true`;
+    const result = await sql`insert into journey_entries (journey_id, customer_id, cohort_id) ${select} on conflict do nothing`.execute(db);
+    inserted += Number(result.numAffectedRows ?? 0);
+  }
+  return inserted;
+}
+
+/** The cohort of each of `customerIds` who entered `journeyId` as a cohort member. */
+export async function cohortEntries(db: Kysely<Database>, journeyId: string, customerIds: readonly string[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  for (const part of chunk(customerIds, IN_CHUNK)) {
+    const rows = await db.selectFrom('journey_entries').select(['customer_id', 'cohort_id']).where('journey_id', '=', journeyId).where('customer_id', 'in', part).execute();
+    for (const r of rows) found.set(r.customer_id, r.cohort_id);
+  }
+  return found;
+}
+
+const running = sql<boolean>`journey_id in (select id from journeys where status = 'published')`;
+/** The same, spelled so that SQLite's planner does not pick the journey's cohorts (all of them) over a better index. */
+const runningUnindexed = sql<boolean>`journey_id || '' in (select id from journeys where status = 'published')`;
+
+/** Cohorts of running journeys with members waiting, carried by any of `batchIds`. */
+export async function cohortsOfBatches(db: Kysely<Database>, batchIds: readonly string[]): Promise<CohortRow[]> {
+  const rows: CohortRow[] = [];
+  for (const part of chunk(batchIds, IN_CHUNK)) {
+    rows.push(...(await db.selectFrom('journey_cohorts').selectAll().where('batch_id', 'in', part).where('pending', '>', 0).where(running).execute()));
+  }
+  return normalise(rows);
+}
+
+/** Up to `limit` cohorts of running journeys with members waiting past their deadline. */
+export async function cohortsPastDeadline(db: Kysely<Database>, now: number, limit: number): Promise<CohortRow[]> {
+  // Spelled as the partial index's condition, so SQLite uses it.
+  const rows = await db.selectFrom('journey_cohorts').selectAll().where(sql<boolean>`pending > 0`).where('due_at', '<=', now).where(runningUnindexed).orderBy('due_at').limit(limit).execute();
+  return normalise(rows);
+}
+
+/** Up to `limit` cohorts with members waiting at one node of one version, after cohort `after` (id order). */
+export async function cohortsOfNode(db: Kysely<Database>, node: { journeyId: string; version: number; nodeId: string }, limit: number, after = ''): Promise<CohortRow[]> {
+  const rows = await db
+    .selectFrom('journey_cohorts')
+    .selectAll()
+    .where('journey_id', '=', node.journeyId)
+    .where('node_id', '=', node.nodeId)
+    .where('journey_version', '=', node.version)
+    .where('pending', '>', 0)
+    .where('id', '>', after)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return normalise(rows);
+}
+
+/** A cohort's new results, written only if it is still at `revision`. */
+export interface CohortChange {
+  id: string;
+  revision: number;
+  results: string;
+  pending: number;
+  settledAt: number;
+}
+
+/** Writes cohorts' results where their revision still holds; returns the ids written. */
+export async function writeCohorts(db: Kysely<Database>, changes: readonly CohortChange[]): Promise<Set<string>> {
+  const written = new Set<string>();
+  for (const c of changes) {
+    const result = await db
+      .updateTable('journey_cohorts')
+      .set({ results: c.results, pending: c.pending, settled_at: c.settledAt, revision: c.revision + 1, ...(c.pending === 0 ? { due_at: null } : {}) })
+      .where('id', '=', c.id)
+      .where('revision', '=', c.revision)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 1) written.add(c.id);
+  }
+  return written;
+}
+
+/** Adds members no longer waiting to their counts: one upsert per journey, node and status, in one lock order. */
+export async function addCohortUsers(db: Kysely<Database>, counts: readonly JourneyCohortUsersRow[]): Promise<void> {
+  const sum = new Map<string, JourneyCohortUsersRow>();
+  for (const c of counts) {
+    const key = `${c.journey_id}\u0000${c.node_id}\u0000${c.status}`;
+    const seen = sum.get(key);
+    if (seen) seen.users += c.users;
+    else sum.set(key, { ...c });
+  }
+  if (sum.size === 0) return;
+  const rows = [...sum.keys()].sort().map((key) => sum.get(key)!);
+  await db
+    .insertInto('journey_cohort_users')
+    .values(rows)
+    .onConflict((oc) => oc.columns(['journey_id', 'node_id', 'status']).doUpdateSet((eb) => ({ users: eb('journey_cohort_users.users', '+', eb.ref('excluded.users')) })))
+    .execute();
+}
+
+/** A journey's cohort members by node and status: those waiting, and those judged or stopped. */
+export async function countCohortMembers(db: Kysely<Database>, journeyId: string): Promise<{ node_id: string; status: string; n: number }[]> {
+  const [waiting, settled] = await Promise.all([
+    db.selectFrom('journey_cohorts').select(['node_id', sql<number>`sum(pending)`.as('n')]).where('journey_id', '=', journeyId).where('pending', '>', 0).groupBy('node_id').execute(),
+    db.selectFrom('journey_cohort_users').select(['node_id', 'status', 'users as n']).where('journey_id', '=', journeyId).execute(),
+  ]);
+  return [...waiting.map((w) => ({ node_id: w.node_id, status: 'active', n: Number(w.n) })), ...settled.map((s) => ({ ...s, n: Number(s.n) }))];
+}
+
+/** The cohorts of a journey (or the one `cohortId`), newest first, at most `limit`: for the instance list. */
+export async function journeyCohorts(db: Kysely<Database>, journeyId: string, filter: { cohortId?: string; limit: number }): Promise<CohortRow[]> {
+  let query = db.selectFrom('journey_cohorts').selectAll().where('journey_id', '=', journeyId);
+  if (filter.cohortId !== undefined) query = query.where('id', '=', filter.cohortId);
+  return normalise(await query.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute());
+}
+
+/** How many users entered a journey as cohort members. */
+export async function countCohortEntries(db: Kysely<Database>, journeyId: string): Promise<number> {
+  const row = await db.selectFrom('journey_entries').select((eb) => eb.fn.countAll<number>().as('n')).where('journey_id', '=', journeyId).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** A cohort member as an instance: what the instance list and the tests read of instances. */
+export interface MemberInstance {
+  id: string;
+  customer_id: string;
+  journey_version: number;
+  status: string;
+  started_at: number;
+  exited_at: number | null;
+  group_name: string;
+  node_id: string;
+  visit_id: string;
+  node_entered_at: number;
+  phase: string;
+  due_at: number | null;
+  path: string;
+  last_batch_id: string;
+  last_action_id: string;
+  steps: number;
+}
+
+/** The members of a cohort as instances: waiting at the judgment, or where their branch ended, with the judgment's visit on their path. */
+export function memberInstances(cohort: CohortRow): MemberInstance[] {
+  const members = JSON.parse(cohort.members) as CohortMember[];
+  const results = JSON.parse(cohort.results) as MemberResult[];
+  return members.map(([id, customerId, actionId, visitId, steps, groupName, path], i) => {
+    const base = { id, customer_id: customerId, journey_version: cohort.journey_version, started_at: cohort.started_at, group_name: groupName, last_batch_id: cohort.batch_id, last_action_id: actionId };
+    const result = results[i] ?? null;
+    if (result === null) {
+      return { ...base, status: 'active', exited_at: null, node_id: cohort.node_id, visit_id: visitId, node_entered_at: cohort.node_entered_at, phase: 'judge', due_at: cohort.due_at, path, steps };
+    }
+    const [exit, at, nodeId, endVisitId] = result;
+    const judged = exit !== null;
+    const moved = judged && nodeId !== cohort.node_id;
+    return {
+      ...base,
+      status: judged ? 'exited' : 'stopped',
+      exited_at: at,
+      node_id: nodeId,
+      visit_id: endVisitId,
+      node_entered_at: moved ? at : cohort.node_entered_at,
+      phase: 'done',
+      due_at: null,
+      path: judged ? `${path}${JSON.stringify([cohort.node_id, visitId, cohort.node_entered_at, at, exit])}\n` : path,
+      steps: judged ? steps + 1 : steps,
+    };
+  });
+}
+
+/** Stops every cohort member still waiting in a journey (stop), counting them as stopped at their judgment. */
+export async function stopCohorts(db: Kysely<Database>, journeyId: string, now: number): Promise<void> {
+  const cohorts = normalise(await db.selectFrom('journey_cohorts').selectAll().where('journey_id', '=', journeyId).where('pending', '>', 0).execute());
+  const stopped: JourneyCohortUsersRow[] = [];
+  for (const cohort of cohorts) {
+    const members = JSON.parse(cohort.members) as CohortMember[];
+    const results = (JSON.parse(cohort.results) as MemberResult[]).map((r, i): MemberResult => r ?? [null, now, cohort.node_id, members[i]![3]]);
+    await db.updateTable('journey_cohorts').set({ results: JSON.stringify(results), pending: 0, due_at: null, settled_at: now, revision: cohort.revision + 1 }).where('id', '=', cohort.id).execute();
+    stopped.push({ journey_id: journeyId, node_id: cohort.node_id, status: 'stopped', users: cohort.pending });
+  }
+  await addCohortUsers(db, stopped);
+}
+
+/** The status (active, exited, stopped) of each of `customerIds` who entered `journeyId` as a cohort member. */
+export async function cohortMemberStatuses(db: Kysely<Database>, journeyId: string, customerIds: readonly string[]): Promise<Map<string, string>> {
+  const entries = await cohortEntries(db, journeyId, customerIds);
+  const statuses = new Map<string, string>();
+  for (const part of chunk([...new Set(entries.values())], IN_CHUNK)) {
+    const cohorts = normalise(await db.selectFrom('journey_cohorts').selectAll().where('id', 'in', part).execute());
+    for (const member of cohorts.flatMap(memberInstances)) if (entries.has(member.customer_id)) statuses.set(member.customer_id, member.status);
+  }
+  return statuses;
+}

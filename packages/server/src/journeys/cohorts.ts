@@ -1,0 +1,129 @@
+import { latestReceipts, type LatestReceipt } from '../receipts/store.js';
+import { newIds } from '../shared/ids.js';
+import { visitIdSource } from './advance-due.js';
+import type { JourneyCohortRow, JourneyInstanceRow, JourneyStepRow } from '../store/schema.js';
+import { judge, type InstanceState } from './advance.js';
+import { addCohortUsers, writeCohorts, type CohortChange, type CohortMember, type CohortRow, type MemberResult } from './cohort-store.js';
+import type { JourneyGraph } from './graph.js';
+import { countExits } from './instance-store.js';
+import { exitsOf, type JudgmentNode } from './model.js';
+import { batchStatuses } from './judge-store.js';
+import type { RunnerWork } from './runner-work.js';
+
+/**
+ * Cohorts (docs/journeys.md, "Cohorts"): users who entered a journey together from its audience,
+ * were sent in one batch and wait at a judgment whose every branch ends are kept as one row until
+ * each is judged. Their facts are already per batch (the roster, the receipts), so the engine writes
+ * one row per hundred users where it would write an instance per user at entry and again when judged.
+ */
+
+/** Whether a judgment's every branch (each result and "other") ends the journey: its judged users go nowhere else. */
+export function endsEveryBranch(graph: JourneyGraph, nodeId: string): boolean {
+  const node = graph.node(nodeId);
+  if (node?.type !== 'judgment') return false;
+  return exitsOf(node).every((exit) => {
+    const next = graph.next(nodeId, exit);
+    return next === undefined || graph.node(next)?.type === 'end';
+  });
+}
+
+/** An entering user as the entry walked them, with the instance row they would have had. */
+export interface EnteredUser {
+  state: InstanceState;
+  row: JourneyInstanceRow;
+  graph: JourneyGraph;
+}
+
+/**
+ * Splits users who just entered (and were sent) into cohorts, one per batch, of those waiting at a
+ * judgment whose every branch ends; returns the cohorts with their customers, and the others.
+ */
+export function formCohorts(users: readonly EnteredUser[], paths: ReadonlyMap<string, string>, now: number): { cohorts: { row: JourneyCohortRow; customerIds: string[] }[]; others: EnteredUser[] } {
+  const byBatch = new Map<string, EnteredUser[]>();
+  const others: EnteredUser[] = [];
+  for (const user of users) {
+    const { state, graph } = user;
+    if (state.status === 'active' && state.phase === 'judge' && state.lastBatchId !== null && endsEveryBranch(graph, state.nodeId)) {
+      const members = byBatch.get(state.lastBatchId);
+      if (members) members.push(user);
+      else byBatch.set(state.lastBatchId, [user]);
+    } else others.push(user);
+  }
+  const ids = newIds('jco', byBatch.size, now);
+  const cohorts: { row: JourneyCohortRow; customerIds: string[] }[] = [];
+  let i = 0;
+  for (const [batchId, users] of byBatch) {
+    const { row, state } = users[0]!;
+    const id = ids[i++]!;
+    const members: CohortMember[] = users.map((u) => [u.state.id, u.row.customer_id, u.state.lastActionId!, u.state.visitId, u.state.steps, u.state.groupName, paths.get(u.state.id) ?? '']);
+    cohorts.push({ row: {
+      id, workspace_id: row.workspace_id, journey_id: row.journey_id, journey_version: row.journey_version, node_id: state.nodeId, batch_id: batchId,
+      started_at: row.started_at, node_entered_at: state.nodeEnteredAt, due_at: state.dueAt, members: JSON.stringify(members),
+      results: JSON.stringify(members.map(() => null)), pending: members.length, settled_at: null, revision: 0,
+    }, customerIds: users.map((u) => u.row.customer_id) });
+  }
+  return { cohorts, others };
+}
+
+/** A running judgment node, as the judgment sees it. */
+export interface CohortNode {
+  node: JudgmentNode;
+  graph: JourneyGraph;
+  codes: string[];
+}
+
+/**
+ * Judges the waiting members of `cohorts` as the judgment rules say (docs/journeys.md, "Judgment
+ * rules"), from their batch's status and latest chosen receipt: `found` gives receipts already in
+ * hand by action id (the newest the look found); the others are read, unless the cohort was found
+ * by receipts alone (`readReceipts` false: a member without one in hand has none). The judged leave
+ * by their branch to its end; each cohort is written only if no other runner wrote it since it was
+ * read. Returns how many members were judged.
+ */
+export async function judgeCohorts(
+  work: RunnerWork,
+  nodes: ReadonlyMap<string, CohortNode>,
+  cohorts: readonly { cohort: CohortRow; readReceipts: boolean }[],
+  found: ReadonlyMap<string, string> = new Map(),
+): Promise<number> {
+  const { ctx, now } = work;
+  const { db, dialect } = ctx.store;
+  if (cohorts.length === 0) return 0;
+  const batches = await batchStatuses(db, [...new Set(cohorts.map((c) => c.cohort.batch_id))]);
+  const changes: CohortChange[] = [];
+  const judged: { cohortId: string; step: JourneyStepRow; endNodeId: string }[] = [];
+  const newVisitId = visitIdSource(now);
+  for (const { cohort, readReceipts } of cohorts) {
+    const running = nodes.get(`${cohort.journey_id}@${cohort.journey_version}:${cohort.node_id}`);
+    if (!running) continue;
+    const members = JSON.parse(cohort.members) as CohortMember[];
+    const results = JSON.parse(cohort.results) as MemberResult[];
+    const chosen = (status: string | undefined): status is string => status !== undefined && running.codes.includes(status);
+    // Chosen receipts not in hand are read, one query for the cohort.
+    const unread = readReceipts && running.codes.length > 0 ? members.filter((m, i) => results[i] === null && !chosen(found.get(m[2]))) : [];
+    const read: Map<string, LatestReceipt> = unread.length === 0 ? new Map() : await latestReceipts(db, dialect, unread.map((m) => ({ batchId: cohort.batch_id, actionId: m[2] })), running.codes);
+    const before = judged.length;
+    for (let i = 0; i < members.length; i++) {
+      if (results[i] !== null) continue;
+      const [instanceId, , actionId, visitId, steps] = members[i]!;
+      const inHand = found.get(actionId);
+      const receiptStatus = chosen(inHand) ? inHand : (read.get(actionId)?.status ?? null);
+      const exit = judge(running.node, { batchStatus: batches.get(cohort.batch_id) ?? null, receiptStatus, dueAt: cohort.due_at ?? now, now });
+      if (exit === undefined) continue;
+      const next = running.graph.next(cohort.node_id, exit);
+      results[i] = next === undefined ? [exit, now, cohort.node_id, visitId] : [exit, now, next, newVisitId()];
+      const step = { instance_id: instanceId, seq: steps + 1, journey_id: cohort.journey_id, node_id: cohort.node_id, visit_id: visitId, entered_at: cohort.node_entered_at, left_at: now, exit };
+      judged.push({ cohortId: cohort.id, step, endNodeId: next ?? cohort.node_id });
+    }
+    const count = judged.length - before;
+    if (count > 0) changes.push({ id: cohort.id, revision: cohort.revision, results: JSON.stringify(results), pending: cohort.pending - count, settledAt: now });
+  }
+  if (changes.length === 0) return 0;
+  return db.transaction().execute(async (trx) => {
+    const written = await writeCohorts(trx, changes);
+    const kept = judged.filter((j) => written.has(j.cohortId));
+    await countExits(trx, kept.map((j) => j.step));
+    await addCohortUsers(trx, kept.map((j) => ({ journey_id: j.step.journey_id, node_id: j.endNodeId, status: 'exited', users: 1 })));
+    return kept.length;
+  });
+}
