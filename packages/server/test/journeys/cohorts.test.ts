@@ -166,4 +166,14 @@ describeEachDialect('Journeys: cohorts (users sent together who wait at a judgme
     const listed = expectStatus(await t().request('GET', `/api/v1/journeys/${journeyId}/instances?customerId=ev0000`), 200);
     expect(listed.items.map((i: { status: string }) => i.status).sort()).toEqual(['active', 'exited']);
   });
+
+  it('two runners judging the same cohort at once judge and count each member once', async () => {
+    const { journeyId } = await startedJourney('tw', 4);
+    t().clock.advance(MINUTE);
+    expectStatus(await postReceipts(t(), receivedMessages(receiver).map((m) => receiptOf(m, '200'))), 200);
+    const [a, b] = await Promise.all([journeyRunner(t(), 'one').runOnce(), journeyRunner(t(), 'two').runOnce()]);
+    expect(a.judged + b.judged).toBe(4);
+    expect((await nodeStats(t(), journeyId)).judge).toMatchObject({ waiting: 0, exits: { 'receipt:200': 4 } });
+    expect((await nodeStats(t(), journeyId)).ok).toMatchObject({ entered: 4 });
+  });
 });
