@@ -41,9 +41,18 @@ export interface EnteredUser {
 export function formCohorts(users: readonly EnteredUser[], paths: ReadonlyMap<string, string>, now: number): { cohorts: { row: JourneyCohortRow; customerIds: string[] }[]; others: EnteredUser[] } {
   const byBatch = new Map<string, EnteredUser[]>();
   const others: EnteredUser[] = [];
+  // Per graph and node: the users of a page are mostly at the same few.
+  const ending = new Map<JourneyGraph, Map<string, boolean>>();
+  const endsHere = (graph: JourneyGraph, nodeId: string): boolean => {
+    let nodes = ending.get(graph);
+    if (!nodes) ending.set(graph, (nodes = new Map()));
+    let ends = nodes.get(nodeId);
+    if (ends === undefined) nodes.set(nodeId, (ends = endsEveryBranch(graph, nodeId)));
+    return ends;
+  };
   for (const user of users) {
     const { state, graph } = user;
-    if (state.status === 'active' && state.phase === 'judge' && state.lastBatchId !== null && endsEveryBranch(graph, state.nodeId)) {
+    if (state.status === 'active' && state.phase === 'judge' && state.lastBatchId !== null && endsHere(graph, state.nodeId)) {
       const members = byBatch.get(state.lastBatchId);
       if (members) members.push(user);
       else byBatch.set(state.lastBatchId, [user]);
