@@ -2,6 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import { chunk, IN_CHUNK } from '../receipts/store.js';
 import type { Dialect } from '../store/dialect.js';
 import type { Database, JourneyCohortRow, JourneyCohortUsersRow } from '../store/schema.js';
+import { pathLine } from './path.js';
 
 /**
  * The queries on `journey_cohorts` (users sent together who wait at a judgment as one row),
@@ -72,6 +73,15 @@ export async function cohortEntries(db: Kysely<Database>, journeyId: string, cus
 const running = sql<boolean>`journey_id in (select id from journeys where status = 'published')`;
 /** The same, spelled so that SQLite's planner does not pick the journey's cohorts (all of them) over a better index. */
 const runningUnindexed = sql<boolean>`journey_id || '' in (select id from journeys where status = 'published')`;
+
+/** Those of `batchIds` that carried a cohort, waiting or not (their receipts concern no instance). */
+export async function cohortBatchesAmong(db: Kysely<Database>, batchIds: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (const part of chunk(batchIds, IN_CHUNK)) {
+    for (const r of await db.selectFrom('journey_cohorts').select('batch_id').where('batch_id', 'in', part).execute()) found.add(r.batch_id);
+  }
+  return found;
+}
 
 /** Cohorts of running journeys with members waiting, carried by any of `batchIds`. */
 export async function cohortsOfBatches(db: Kysely<Database>, batchIds: readonly string[]): Promise<CohortRow[]> {
@@ -211,21 +221,33 @@ export function memberInstances(cohort: CohortRow): MemberInstance[] {
       node_entered_at: moved ? at : cohort.node_entered_at,
       phase: 'done',
       due_at: null,
-      path: judged ? `${path}${JSON.stringify([cohort.node_id, visitId, cohort.node_entered_at, at, exit])}\n` : path,
+      path: judged ? path + pathLine({ instance_id: id, seq: steps + 1, journey_id: cohort.journey_id, node_id: cohort.node_id, visit_id: visitId, entered_at: cohort.node_entered_at, left_at: at, exit }) : path,
       steps: judged ? steps + 1 : steps,
     };
   });
 }
 
-/** Stops every cohort member still waiting in a journey (stop), counting them as stopped at their judgment. */
+/**
+ * Stops every cohort member still waiting in a journey (stop), counting them as stopped at their
+ * judgment. Each cohort is written at the revision it was read at; one a runner judged meanwhile (on
+ * PostgreSQL) is read again, so members it judged stay judged.
+ */
 export async function stopCohorts(db: Kysely<Database>, journeyId: string, now: number): Promise<void> {
-  const cohorts = normalise(await db.selectFrom('journey_cohorts').selectAll().where('journey_id', '=', journeyId).where('pending', '>', 0).execute());
   const stopped: JourneyCohortUsersRow[] = [];
-  for (const cohort of cohorts) {
-    const members = JSON.parse(cohort.members) as CohortMember[];
-    const results = (JSON.parse(cohort.results) as MemberResult[]).map((r, i): MemberResult => r ?? [null, now, cohort.node_id, members[i]![3]]);
-    await db.updateTable('journey_cohorts').set({ results: JSON.stringify(results), pending: 0, due_at: null, settled_at: now, revision: cohort.revision + 1 }).where('id', '=', cohort.id).execute();
-    stopped.push({ journey_id: journeyId, node_id: cohort.node_id, status: 'stopped', users: cohort.pending });
+  for (;;) {
+    const cohorts = normalise(await db.selectFrom('journey_cohorts').selectAll().where('journey_id', '=', journeyId).where('pending', '>', 0).execute());
+    if (cohorts.length === 0) break;
+    for (const cohort of cohorts) {
+      const members = JSON.parse(cohort.members) as CohortMember[];
+      const results = (JSON.parse(cohort.results) as MemberResult[]).map((r, i): MemberResult => r ?? [null, now, cohort.node_id, members[i]![3]]);
+      const written = await db
+        .updateTable('journey_cohorts')
+        .set({ results: JSON.stringify(results), pending: 0, due_at: null, settled_at: now, revision: cohort.revision + 1 })
+        .where('id', '=', cohort.id)
+        .where('revision', '=', cohort.revision)
+        .executeTakeFirst();
+      if (Number(written.numUpdatedRows) === 1) stopped.push({ journey_id: journeyId, node_id: cohort.node_id, status: 'stopped', users: cohort.pending });
+    }
   }
   await addCohortUsers(db, stopped);
 }

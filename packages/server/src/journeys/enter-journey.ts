@@ -45,12 +45,12 @@ export async function enterJourney(ctx: AppContext, principal: Principal, id: st
     else if (once) skipped.push({ customerId, reason: 'alreadyEntered' });
     else inCohorts.delete(customerId);
   }
-  if (inCohorts.size > 0) unique.splice(0, unique.length, ...unique.filter((c) => !inCohorts.has(c)));
-  const profiles = await findProfiles(db, principal.workspaceId, unique);
+  const entering = unique.filter((c) => !inCohorts.has(c));
+  const profiles = await findProfiles(db, principal.workspaceId, entering);
   const now = ctx.clock.now();
-  const ids = newIds('jin', unique.length, now);
-  const visits = newIds('jnv', unique.length, now);
-  const rows = unique.map((customerId, i) =>
+  const ids = newIds('jin', entering.length, now);
+  const visits = newIds('jnv', entering.length, now);
+  const rows = entering.map((customerId, i) =>
     newInstanceRow(profiles.get(customerId) ?? { customerId, ids: '{}', attributes: '{}' }, {
       workspaceId: principal.workspaceId, journeyId: id, version: row.published_version!, entryNodeId: graph.entryNodeId, now, id: ids[i]!, visitId: visits[i]!, once,
     }),

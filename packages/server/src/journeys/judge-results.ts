@@ -19,7 +19,7 @@ import {
   type NodeKey,
   type TimeWindow,
 } from './judge-store.js';
-import { cohortsOfBatches, cohortsOfNode, cohortsPastDeadline, type CohortRow } from './cohort-store.js';
+import { cohortBatchesAmong, cohortsOfBatches, cohortsOfNode, cohortsPastDeadline, type CohortRow } from './cohort-store.js';
 import { judgeCohorts } from './cohorts.js';
 import type { JudgmentNode } from './model.js';
 import type { RunnerWork } from './runner-work.js';
@@ -110,11 +110,10 @@ export class Judgments {
         const seen = newest.get(r.action_id);
         newest.set(r.action_id, seen ? newerReceipt(seen, receipt) : receipt);
       }
-      // Receipts of a cohort's batch are judged with the cohort; the others find their waiting users.
+      // Receipts of a cohort's batch are judged with the cohort (if any member still waits); the others find their waiting users.
       // A member without a receipt in hand has none stored either: an earlier one would have been found by an earlier look.
-      const inCohorts = await cohortsOfBatches(db, [...new Set(receipts.map((r) => r.batch_id))]);
-      addCohorts(inCohorts, false);
-      const cohortBatches = new Set(inCohorts.map((c) => c.batch_id));
+      const cohortBatches = await cohortBatchesAmong(db, [...new Set(receipts.map((r) => r.batch_id))]);
+      if (cohortBatches.size > 0) addCohorts(await cohortsOfBatches(db, [...cohortBatches]), false);
       const users = await usersOfActions(db, [...new Set(receipts.filter((r) => !cohortBatches.has(r.batch_id)).map((r) => r.action_id))]);
       for (const user of users) user.receipt = newest.get(user.last_action_id!);
       add(users);
