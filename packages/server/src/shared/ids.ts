@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
-const CODES = Buffer.from(ALPHABET, 'latin1');
 
 function timePart(nowMs: number): string {
   let time = '';
@@ -13,18 +12,29 @@ function timePart(nowMs: number): string {
   return time;
 }
 
+/** Ids counted per call in the last 6 characters (30 bits); larger calls are made in parts. */
+const COUNTED = 2 ** 30;
+const MOST_PER_PART = 2 ** 24;
+
 /**
  * `count` new identifiers: a resource prefix and a time-ordered, 26-character Crockford base32 ULID
- * (10 time characters, 16 random ones). One call to the random source for all of them, and sorted,
- * so a bulk insert appends to its indexes in order; about 10x faster than one id at a time.
+ * (10 time characters, 16 random ones). As ULID's monotonic mode does, the call draws its random
+ * part once and counts up from it (10 random characters, then 6 that start at a random value), so
+ * the ids come out sorted, a bulk insert appends to its indexes in order, and no sort is needed.
  */
 export function newIds(prefix: string, count: number, nowMs = Date.now()): string[] {
-  const head = `${prefix}_${timePart(nowMs)}`;
-  const chars = randomBytes(16 * count);
-  for (let i = 0; i < chars.length; i++) chars[i] = CODES[chars[i]! & 31]!;
+  if (count > MOST_PER_PART) return [...newIds(prefix, MOST_PER_PART, nowMs), ...newIds(prefix, count - MOST_PER_PART, nowMs)].sort();
+  const random = randomBytes(14);
+  let head = `${prefix}_${timePart(nowMs)}`;
+  for (let i = 0; i < 10; i++) head += ALPHABET[random[i]! & 31];
+  const start = random.readUInt32BE(10) % (COUNTED - count + 1);
   const ids: string[] = new Array<string>(count);
-  for (let i = 0; i < count; i++) ids[i] = head + chars.toString('latin1', i * 16, i * 16 + 16);
-  return ids.sort();
+  for (let i = 0; i < count; i++) {
+    const n = start + i;
+    // The short tail first: V8 copies short strings flat, so each id is one join, not six.
+    ids[i] = head + (ALPHABET[(n >>> 25) & 31]! + ALPHABET[(n >>> 20) & 31]! + ALPHABET[(n >>> 15) & 31]! + ALPHABET[(n >>> 10) & 31]! + ALPHABET[(n >>> 5) & 31]! + ALPHABET[n & 31]!);
+  }
+  return ids;
 }
 
 /** A new identifier: a resource prefix and a time-ordered ULID. */

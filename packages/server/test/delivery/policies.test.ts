@@ -81,4 +81,14 @@ describe('newIds', () => {
     const time = newId('act', now).slice(0, 14);
     for (const id of ids) expect(id).toMatch(new RegExp(`^${time}[0-9a-hjkmnp-tv-z]{16}$`));
   });
+
+  it('counts up from a random start: calls in the same millisecond differ, and a large call stays distinct and sorted', () => {
+    const now = Date.UTC(2026, 11, 1);
+    const a = newIds('act', 100_000, now);
+    expect(new Set(a).size).toBe(100_000);
+    expect([...a].sort()).toEqual(a);
+    const b = newIds('act', 100_000, now);
+    expect(new Set([...a.slice(0, 1000), ...b.slice(0, 1000)]).size).toBe(2000);
+    expect(a[0]!.slice(0, 24)).not.toBe(b[0]!.slice(0, 24));
+  });
 });
