@@ -258,6 +258,7 @@ try {
     const small = await importAudience(api, pool, 'Bench journey audience', JOURNEY_USERS);
     const smallTaskAudience = await importAudience(api, pool, 'Bench task audience', JOURNEY_USERS);
     const reportingHook = await createWebhook(api, 'Bench reporting receiver', reporting.port);
+    if (process.env.BENCH_PROFILE_JOURNEY) server.restartProfile();
     let cpuBefore = await server.cpuMicros();
     const plainTask = await runTask(api, smallTaskAudience.id, reportingHook, JOURNEY_USERS, 'Bench plain task');
     plain = { seconds: timings.task(plainTask.id), polled: plainTask.seconds, cpuMicrosPerUser: ((await server.cpuMicros()) - cpuBefore) / JOURNEY_USERS };

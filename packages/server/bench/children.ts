@@ -19,18 +19,20 @@ if (profiler) {
   profiler.connect();
   await new Promise<void>((done) => profiler.post('Profiler.enable', () => profiler.post('Profiler.start', () => done())));
 }
+let profilePart = 0;
+/** Writes the profile so far (each part to its own file: the phases between restarts). */
 function writeProfile(): Promise<void> {
   if (!profiler || !profileDir) return Promise.resolve();
   return new Promise((done) => profiler.post('Profiler.stop', (error, result) => {
-    if (!error) fs.writeFileSync(path.join(profileDir, `${role}-${process.pid}.cpuprofile`), JSON.stringify(result.profile));
+    if (!error) fs.writeFileSync(path.join(profileDir, `${role}-${process.pid}-${profilePart++}.cpuprofile`), JSON.stringify(result.profile));
     done();
   }));
 }
 const send = (message: object) => process.send?.(message);
 process.on('message', (message: { type?: string }) => {
   // The peak so far, so the benchmark can tell which phase (import, task, journey) set it.
-  // Restart the profile, so it covers one phase only (campaigns.ts: the 1,000,000-user task).
-  if (message.type === 'profile-restart' && profiler) profiler.post('Profiler.stop', () => profiler.post('Profiler.start'));
+  // Restart the profile, so each file covers one phase (campaigns.ts: the 1,000,000-user task).
+  if (message.type === 'profile-restart' && profiler) void writeProfile().then(() => profiler.post('Profiler.start'));
   if (message.type === 'cpu') send({ cpu: process.cpuUsage() });
   if (message.type === 'rss') send({ maxRssKb: process.resourceUsage().maxRSS, ...process.memoryUsage() });
   if (message.type === 'exit') {

@@ -1,11 +1,11 @@
 import { latestReceipts, type LatestReceipt } from '../receipts/store.js';
 import { newIds } from '../shared/ids.js';
 import { visitIdSource } from './advance-due.js';
-import type { JourneyCohortRow, JourneyInstanceRow, JourneyStepRow } from '../store/schema.js';
+import type { JourneyCohortRow, JourneyCohortUsersRow, JourneyInstanceRow, JourneyNodeExitRow } from '../store/schema.js';
 import { judge, type InstanceState } from './advance.js';
 import { addCohortUsers, writeCohorts, type CohortChange, type CohortMember, type CohortRow, type MemberResult } from './cohort-store.js';
 import type { JourneyGraph } from './graph.js';
-import { countExits } from './instance-store.js';
+import { addExitCounts } from './instance-store.js';
 import { exitsOf, type JudgmentNode } from './model.js';
 import { batchStatuses } from './judge-store.js';
 import type { RunnerWork } from './runner-work.js';
@@ -81,58 +81,86 @@ export interface CohortNode {
   codes: string[];
 }
 
+/** Where a judged member goes: the branch and the node it leads to (undefined: the branch ends there). */
+interface Branch {
+  exit: string;
+  next: string | undefined;
+}
+
+/** The branches of one judgment node, each worked out once per call instead of per member. */
+function branchesOf(running: CohortNode): (exit: string) => Branch {
+  const branches = new Map<string, Branch>();
+  return (exit) => {
+    let branch = branches.get(exit);
+    if (!branch) branches.set(exit, (branch = { exit, next: running.graph.next(running.node.id, exit) }));
+    return branch;
+  };
+}
+
 /**
  * Judges the waiting members of `cohorts` as the judgment rules say (docs/journeys.md, "Judgment
  * rules"), from their batch's status and latest chosen receipt: `found` gives receipts already in
- * hand by action id (the newest the look found); the others are read, unless the cohort was found
- * by receipts alone (`readReceipts` false: a member without one in hand has none). The judged leave
- * by their branch to its end; each cohort is written only if no other runner wrote it since it was
- * read. Returns how many members were judged.
+ * hand by action id (the newest the look found; a null status is several at once, read again); the
+ * others are read, unless the cohort was found by receipts alone (`readReceipts` false: a member
+ * without one in hand has none). The judged leave by their branch to its end; each cohort is written
+ * only if no other runner wrote it since it was read. Returns how many members were judged.
  */
 export async function judgeCohorts(
   work: RunnerWork,
   nodes: ReadonlyMap<string, CohortNode>,
   cohorts: readonly { cohort: CohortRow; readReceipts: boolean }[],
-  found: ReadonlyMap<string, string> = new Map(),
+  found: ReadonlyMap<string, { status: string | null }> = new Map(),
 ): Promise<number> {
   const { ctx, now } = work;
   const { db, dialect } = ctx.store;
   if (cohorts.length === 0) return 0;
   const batches = await batchStatuses(db, [...new Set(cohorts.map((c) => c.cohort.batch_id))]);
   const changes: CohortChange[] = [];
-  const judged: { cohortId: string; step: JourneyStepRow; endNodeId: string }[] = [];
+  // What each cohort's judged members add to the counts, kept apart until its write is known to hold.
+  const tallies = new Map<string, { exits: JourneyNodeExitRow[]; ends: JourneyCohortUsersRow[] }>();
+  const branchOf = new Map<CohortNode, (exit: string) => Branch>();
   const newVisitId = visitIdSource(now);
   for (const { cohort, readReceipts } of cohorts) {
     const running = nodes.get(`${cohort.journey_id}@${cohort.journey_version}:${cohort.node_id}`);
     if (!running) continue;
+    let branch = branchOf.get(running);
+    if (!branch) branchOf.set(running, (branch = branchesOf(running)));
     const members = JSON.parse(cohort.members) as CohortMember[];
     const results = JSON.parse(cohort.results) as MemberResult[];
-    const chosen = (status: string | undefined): status is string => status !== undefined && running.codes.includes(status);
+    const chosen = (status: string | null | undefined): status is string => typeof status === 'string' && running.codes.includes(status);
     // Chosen receipts not in hand are read, one query for the cohort.
-    const unread = readReceipts && running.codes.length > 0 ? members.filter((m, i) => results[i] === null && !chosen(found.get(m[2]))) : [];
+    const unread = readReceipts && running.codes.length > 0 ? members.filter((m, i) => results[i] === null && !chosen(found.get(m[2])?.status)) : [];
     const read: Map<string, LatestReceipt> = unread.length === 0 ? new Map() : await latestReceipts(db, dialect, unread.map((m) => ({ batchId: cohort.batch_id, actionId: m[2] })), running.codes);
-    const before = judged.length;
+    const batchStatus = batches.get(cohort.batch_id) ?? null;
+    const facts = { batchStatus, receiptStatus: null as string | null, dueAt: cohort.due_at ?? now, now };
+    const taken = new Map<Branch, number>();
     for (let i = 0; i < members.length; i++) {
       if (results[i] !== null) continue;
-      const [instanceId, , actionId, visitId, steps] = members[i]!;
-      const inHand = found.get(actionId);
-      const receiptStatus = chosen(inHand) ? inHand : (read.get(actionId)?.status ?? null);
-      const exit = judge(running.node, { batchStatus: batches.get(cohort.batch_id) ?? null, receiptStatus, dueAt: cohort.due_at ?? now, now });
+      const member = members[i]!;
+      const inHand = found.get(member[2])?.status;
+      facts.receiptStatus = chosen(inHand) ? inHand : (read.get(member[2])?.status ?? null);
+      const exit = judge(running.node, facts);
       if (exit === undefined) continue;
-      const next = running.graph.next(cohort.node_id, exit);
-      results[i] = next === undefined ? [exit, now, cohort.node_id, visitId] : [exit, now, next, newVisitId()];
-      const step = { instance_id: instanceId, seq: steps + 1, journey_id: cohort.journey_id, node_id: cohort.node_id, visit_id: visitId, entered_at: cohort.node_entered_at, left_at: now, exit };
-      judged.push({ cohortId: cohort.id, step, endNodeId: next ?? cohort.node_id });
+      const to = branch(exit);
+      results[i] = to.next === undefined ? [exit, now, cohort.node_id, member[3]] : [exit, now, to.next, newVisitId()];
+      taken.set(to, (taken.get(to) ?? 0) + 1);
     }
-    const count = judged.length - before;
-    if (count > 0) changes.push({ id: cohort.id, revision: cohort.revision, results: JSON.stringify(results), pending: cohort.pending - count, settledAt: now });
+    if (taken.size === 0) continue;
+    let count = 0;
+    const tally: { exits: JourneyNodeExitRow[]; ends: JourneyCohortUsersRow[] } = { exits: [], ends: [] };
+    for (const [to, users] of taken) {
+      count += users;
+      tally.exits.push({ journey_id: cohort.journey_id, node_id: cohort.node_id, exit: to.exit, users });
+      tally.ends.push({ journey_id: cohort.journey_id, node_id: to.next ?? cohort.node_id, status: 'exited', users });
+    }
+    tallies.set(cohort.id, tally);
+    changes.push({ id: cohort.id, revision: cohort.revision, results: JSON.stringify(results), pending: cohort.pending - count, settledAt: now });
   }
   if (changes.length === 0) return 0;
   return db.transaction().execute(async (trx) => {
-    const written = await writeCohorts(trx, changes);
-    const kept = judged.filter((j) => written.has(j.cohortId));
-    await countExits(trx, kept.map((j) => j.step));
-    await addCohortUsers(trx, kept.map((j) => ({ journey_id: j.step.journey_id, node_id: j.endNodeId, status: 'exited', users: 1 })));
-    return kept.length;
+    const written = [...(await writeCohorts(trx, changes))].map((id) => tallies.get(id)!);
+    await addExitCounts(trx, written.flatMap((t) => t.exits));
+    await addCohortUsers(trx, written.flatMap((t) => t.ends));
+    return written.reduce((sum, t) => sum + t.ends.reduce((n, e) => n + e.users, 0), 0);
   });
 }

@@ -1,12 +1,11 @@
 import { readAudienceJsonPage } from '../audiences/store.js';
 import { newIds } from '../shared/ids.js';
 import type { Kysely } from 'kysely';
-import { chunk, IN_CHUNK } from '../receipts/store.js';
 import type { Database, JourneyInstanceRow } from '../store/schema.js';
 import { changeOf, moveOn, stateOf, type Mover } from './advance-due.js';
 import { countExits, insertInstances } from './instance-store.js';
 import { pathTails } from './path.js';
-import { cohortEntries, insertCohorts } from './cohort-store.js';
+import { cohortEntriesBetween, insertCohorts } from './cohort-store.js';
 import { formCohorts } from './cohorts.js';
 import { newInstanceRow } from './new-instance.js';
 import type { RunnerWork } from './runner-work.js';
@@ -98,22 +97,27 @@ export async function enterAudiencePage(work: RunnerWork): Promise<number> {
   return entered;
 }
 
-/** The rows whose user may still enter: none of the journey's instances has their entry key, nor is an active one theirs, nor did they enter in a cohort. */
+/**
+ * The rows whose user may still enter: none of the journey's instances has their entry key, nor is an
+ * active one theirs, nor did they enter in a cohort. `rows` are a page in customer id order, so each
+ * table is read once over the page's range of customer ids instead of by lists of ids.
+ */
 async function notYetEntered(db: Kysely<Database>, journeyId: string, rows: readonly JourneyInstanceRow[]): Promise<JourneyInstanceRow[]> {
-  const taken = new Set<string>();
-  for (const part of chunk(rows, IN_CHUNK)) {
-    const found = await db
-      .selectFrom('journey_instances')
-      .select(['customer_id', 'entry_key', 'status'])
-      .where('journey_id', '=', journeyId)
-      .where('customer_id', 'in', part.map((r) => r.customer_id))
-      .execute();
-    for (const f of found) {
-      if (f.status === 'active') taken.add(f.customer_id);
-      if (f.entry_key !== null) taken.add(f.entry_key);
-    }
-    // A cohort member entered once (audience entry is once per user), whether still waiting or not.
-    for (const customerId of (await cohortEntries(db, journeyId, part.map((r) => r.customer_id))).keys()) taken.add(customerId);
+  if (rows.length === 0) return [];
+  const first = rows[0]!.customer_id;
+  const last = rows[rows.length - 1]!.customer_id;
+  const found = await db
+    .selectFrom('journey_instances')
+    .select(['customer_id', 'entry_key', 'status'])
+    .where('journey_id', '=', journeyId)
+    .where('customer_id', '>=', first)
+    .where('customer_id', '<=', last)
+    .execute();
+  // A cohort member entered once (audience entry is once per user), whether still waiting or not.
+  const taken = await cohortEntriesBetween(db, journeyId, first, last);
+  for (const f of found) {
+    if (f.status === 'active') taken.add(f.customer_id);
+    if (f.entry_key !== null) taken.add(f.entry_key);
   }
   return rows.filter((r) => !taken.has(r.customer_id) && (r.entry_key === null || !taken.has(r.entry_key)));
 }

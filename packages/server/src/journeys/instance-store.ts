@@ -249,8 +249,20 @@ export async function countExits(db: Kysely<Database>, steps: readonly JourneySt
     if (seen) seen.users++;
     else counts.set(key, { journey_id: step.journey_id, node_id: step.node_id, exit: step.exit, users: 1 });
   }
-  if (counts.size === 0) return;
-  const rows = [...counts.keys()].sort(compare).map((key) => counts.get(key)!);
+  await addExitCounts(db, [...counts.values()]);
+}
+
+/** Adds users to their nodes' exit counts (rows of one node and exit are summed): one upsert per node and exit, in one lock order. */
+export async function addExitCounts(db: Kysely<Database>, counts: readonly JourneyNodeExitRow[]): Promise<void> {
+  const sums = new Map<string, JourneyNodeExitRow>();
+  for (const c of counts) {
+    const key = `${c.journey_id}\u0000${c.node_id}\u0000${c.exit}`;
+    const seen = sums.get(key);
+    if (seen) seen.users += c.users;
+    else sums.set(key, { ...c });
+  }
+  if (sums.size === 0) return;
+  const rows = [...sums.keys()].sort(compare).map((key) => sums.get(key)!);
   for (const part of chunk(rows, IN_CHUNK)) {
     await db
       .insertInto('journey_node_exits')

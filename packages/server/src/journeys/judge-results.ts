@@ -166,9 +166,7 @@ export class Judgments {
       }
       if (complete) seen.sweptAt = now;
     }
-    const inHand = new Map<string, string>();
-    for (const [actionId, r] of newest) if (r.status !== null) inHand.set(actionId, r.status);
-    const fromCohorts = cohorts.size === 0 ? 0 : await judgeCohorts(work, nodes, [...cohorts.values()], inHand);
+    const fromCohorts = cohorts.size === 0 ? 0 : await judgeCohorts(work, nodes, [...cohorts.values()], newest);
     return fromCohorts + (found.size === 0 ? 0 : await this.judgeAndMove(work, nodes, [...found.values()]));
   }
 
