@@ -128,17 +128,20 @@ async function planSends(work: RunnerWork, groups: SendGroup[]): Promise<{ group
     const textParameters = new Set((webhook?.webhook.parameters ?? []).filter((p) => p.type === 'text').map((p) => p.name));
     const spec = sendSpecOf({ idType: node.idType, batchSize: MAX_BATCH_SIZE, params: node.params, missingVariable: node.missingVariable }, textParameters);
     const sends: { state: InstanceState; message: UserMessageInput }[] = [];
+    // Attributes are read only by variables; the times of users sent together are mostly the same few.
+    const attributesOf = spec.templates.size > 0 ? parseStrings : () => NO_ATTRIBUTES;
+    const timeText = lastText();
     for (const { state, row } of group.members) {
-      const message = webhook ? messageFor({ customerId: row.customer_id, ids: parseStrings(row.ids), attributes: parseStrings(row.attributes) }, spec) : 'no-id';
+      const message = webhook ? messageFor({ customerId: row.customer_id, ids: parseStrings(row.ids), attributes: attributesOf(row.attributes) }, spec) : 'no-id';
       if (typeof message === 'string') {
         leave(state, NO_ID_EXIT, work.now);
         continue;
       }
       message.process_info = {
         processInstanceId: state.id,
-        processInstanceStartTime: String(row.started_at),
+        processInstanceStartTime: timeText(row.started_at),
         processNodeInstanceId: state.visitId,
-        processNodeInstanceStartTime: String(state.nodeEnteredAt),
+        processNodeInstanceStartTime: timeText(state.nodeEnteredAt),
         groupName: state.groupName,
       };
       message.callback_params = { instanceId: state.id };
@@ -147,6 +150,21 @@ async function planSends(work: RunnerWork, groups: SendGroup[]): Promise<{ group
     planned.push({ group, sends });
   }
   return planned;
+}
+
+const NO_ATTRIBUTES: Readonly<Record<string, string>> = Object.freeze({});
+
+/** A number's decimal text, remembering the last one converted. */
+function lastText(): (n: number) => string {
+  let last = Number.NaN;
+  let text = '';
+  return (n) => {
+    if (n !== last) {
+      last = n;
+      text = String(n);
+    }
+    return text;
+  };
 }
 
 function leave(state: InstanceState, exit: string, now: number): void {

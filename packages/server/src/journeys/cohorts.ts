@@ -1,7 +1,7 @@
 import { latestReceipts, type LatestReceipt } from '../receipts/store.js';
 import { newIds } from '../shared/ids.js';
-import { visitIdSource } from './advance-due.js';
-import type { JourneyCohortRow, JourneyCohortUsersRow, JourneyInstanceRow, JourneyNodeExitRow } from '../store/schema.js';
+import { visitIdSource, type SendSource } from './advance-due.js';
+import type { JourneyCohortRow, JourneyCohortUsersRow, JourneyNodeExitRow } from '../store/schema.js';
 import { judge, type InstanceState } from './advance.js';
 import { addCohortUsers, writeCohorts, type CohortChange, type CohortMember, type CohortRow, type MemberResult } from './cohort-store.js';
 import type { JourneyGraph } from './graph.js';
@@ -27,10 +27,10 @@ export function endsEveryBranch(graph: JourneyGraph, nodeId: string): boolean {
   });
 }
 
-/** An entering user as the entry walked them, with the instance row they would have had. */
+/** An entering user as the entry walked them, with who they are and where they entered. */
 export interface EnteredUser {
   state: InstanceState;
-  row: JourneyInstanceRow;
+  row: SendSource;
   graph: JourneyGraph;
 }
 

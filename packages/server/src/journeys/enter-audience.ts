@@ -1,13 +1,13 @@
 import { readAudienceJsonPage } from '../audiences/store.js';
 import { newIds } from '../shared/ids.js';
 import type { Kysely } from 'kysely';
-import type { Database, JourneyInstanceRow } from '../store/schema.js';
-import { changeOf, moveOn, stateOf, type Mover } from './advance-due.js';
+import type { Database } from '../store/schema.js';
+import { moveOn, type Mover } from './advance-due.js';
 import { countExits, insertInstances } from './instance-store.js';
 import { pathTails } from './path.js';
 import { cohortEntriesBetween, insertCohorts } from './cohort-store.js';
 import { formCohorts } from './cohorts.js';
-import { newInstanceRow } from './new-instance.js';
+import { instanceRowOf, newEntryState, type EnteringUser } from './new-instance.js';
 import type { RunnerWork } from './runner-work.js';
 
 /** Audience users entered per page (one transaction each, with the cursor). */
@@ -54,22 +54,26 @@ export async function enterAudiencePage(work: RunnerWork): Promise<number> {
     // Kept as stored: the instance holds the same JSON, parsed only where a webhook node reads it.
     const users = await readAudienceJsonPage(db, journey.audience_id, journey.audience_cursor, ENTRY_PAGE);
     const done = users.length < ENTRY_PAGE;
-    const ids = newIds('jin', users.length, now);
-    const visits = newIds('jnv', users.length, now);
-    const rows = users.map((user, i) =>
-      newInstanceRow(user, { workspaceId: journey.workspace_id, journeyId: journey.id, version: journey.published_version!, entryNodeId: graph.entryNodeId, now, id: ids[i]!, visitId: visits[i]!, once: true }),
-    );
     // Users already in (or once in) the journey are refused by its unique indexes; leave them out
     // before anything is sent. A row that still collides rolls the page back (retried next round).
-    const fresh = await notYetEntered(db, journey.id, rows);
+    const fresh = await notYetEntered(db, journey.id, users);
+    const ids = newIds('jin', fresh.length, now);
+    const visits = newIds('jnv', fresh.length, now);
+    const version = journey.published_version;
     // Entering users walk on and are sent in the page's own transaction: no claim, no second write.
-    const movers: Mover[] = fresh.map((row) => ({ state: stateOf(row), row, graph }));
+    // Only those who end up with an instance of their own get its whole row.
+    const movers: Mover[] = fresh.map((user, i) => ({
+      state: newEntryState(ids[i]!, journey.id, graph.entryNodeId, visits[i]!, now),
+      row: { workspace_id: journey.workspace_id, journey_id: journey.id, journey_version: version, customer_id: user.customerId, ids: user.ids, attributes: user.attributes, started_at: now },
+      graph,
+    }));
     try {
       await moveOn(work, movers, async (trx, steps) => {
         const paths = pathTails(steps);
         // Those now waiting at a judgment whose every branch ends share a row per batch; the others get an instance each.
-        const { cohorts, others } = formCohorts(fresh.map((row, i) => ({ row, state: movers[i]!.state, graph })), paths, now);
-        const inserted = await insertInstances(trx, work.ctx.store.dialect, others.map(({ row, state }) => ({ ...row, ...changeOf(state), path: paths.get(row.id) ?? '' })));
+        const { cohorts, others } = formCohorts(movers, paths, now);
+        // Audience entry is once per user: the entry key is the customer id.
+        const inserted = await insertInstances(trx, work.ctx.store.dialect, others.map(({ row, state }) => instanceRowOf(row, state, row.customer_id, paths.get(state.id) ?? '')));
         if (inserted.size !== others.length || (await insertCohorts(trx, work.ctx.store.dialect, cohorts)) !== fresh.length - others.length) throw new EntryCollision();
         await countExits(trx, steps);
         // The entry may have changed (a new version with another audience) since this page was read.
@@ -98,14 +102,15 @@ export async function enterAudiencePage(work: RunnerWork): Promise<number> {
 }
 
 /**
- * The rows whose user may still enter: none of the journey's instances has their entry key, nor is an
- * active one theirs, nor did they enter in a cohort. `rows` are a page in customer id order, so each
- * table is read once over the page's range of customer ids instead of by lists of ids.
+ * The users who may still enter (audience entry is once per user): none of the journey's instances
+ * has their entry key (their customer id), nor is an active one theirs, nor did they enter in a
+ * cohort. `users` are a page in customer id order, so each table is read once over the page's range
+ * of customer ids instead of by lists of ids.
  */
-async function notYetEntered(db: Kysely<Database>, journeyId: string, rows: readonly JourneyInstanceRow[]): Promise<JourneyInstanceRow[]> {
-  if (rows.length === 0) return [];
-  const first = rows[0]!.customer_id;
-  const last = rows[rows.length - 1]!.customer_id;
+async function notYetEntered(db: Kysely<Database>, journeyId: string, users: readonly EnteringUser[]): Promise<EnteringUser[]> {
+  if (users.length === 0) return [];
+  const first = users[0]!.customerId;
+  const last = users[users.length - 1]!.customerId;
   const found = await db
     .selectFrom('journey_instances')
     .select(['customer_id', 'entry_key', 'status'])
@@ -113,11 +118,11 @@ async function notYetEntered(db: Kysely<Database>, journeyId: string, rows: read
     .where('customer_id', '>=', first)
     .where('customer_id', '<=', last)
     .execute();
-  // A cohort member entered once (audience entry is once per user), whether still waiting or not.
+  // A cohort member entered once, whether still waiting or not.
   const taken = await cohortEntriesBetween(db, journeyId, first, last);
   for (const f of found) {
     if (f.status === 'active') taken.add(f.customer_id);
     if (f.entry_key !== null) taken.add(f.entry_key);
   }
-  return rows.filter((r) => !taken.has(r.customer_id) && (r.entry_key === null || !taken.has(r.entry_key)));
+  return taken.size === 0 ? [...users] : users.filter((u) => !taken.has(u.customerId));
 }

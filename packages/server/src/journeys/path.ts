@@ -13,7 +13,18 @@ export function pathLine(step: JourneyStepRow): string {
 /** The lines each instance appends to its path, by instance id, in the order of `steps`. */
 export function pathTails(steps: readonly JourneyStepRow[]): Map<string, string> {
   const tails = new Map<string, string>();
-  for (const step of steps) tails.set(step.instance_id, (tails.get(step.instance_id) ?? '') + pathLine(step));
+  // The same line as pathLine, with each node id and exit quoted once for all the steps (visit ids are all different).
+  const quoted = new Map<string, string>();
+  const quote = (text: string) => {
+    let q = quoted.get(text);
+    if (q === undefined) quoted.set(text, (q = JSON.stringify(text)));
+    return q;
+  };
+  for (const step of steps) {
+    const line = `[${quote(step.node_id)},${JSON.stringify(step.visit_id)},${step.entered_at},${step.left_at},${quote(step.exit)}]\n`;
+    const tail = tails.get(step.instance_id);
+    tails.set(step.instance_id, tail === undefined ? line : tail + line);
+  }
   return tails;
 }
 

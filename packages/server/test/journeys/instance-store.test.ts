@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { bootstrap, DEFAULT_WORKSPACE_ID } from '../../src/access/bootstrap.js';
 import { countExits, insertInstances, updateInstances, type InstanceChange } from '../../src/journeys/instance-store.js';
-import { pathLine, readPath } from '../../src/journeys/path.js';
+import { pathLine, pathTails, readPath } from '../../src/journeys/path.js';
 import type { JourneyStepRow } from '../../src/store/schema.js';
 import { newInstanceRow } from '../../src/journeys/new-instance.js';
 import { manualClock } from '../../src/shared/clock.js';
@@ -93,4 +93,13 @@ describeEachDialect('journey instance writes', (dialect) => {
     const counts = await store().db.selectFrom('journey_node_exits').select(['node_id', 'exit', 'users']).where('journey_id', '=', 'jrn_exit').orderBy('node_id').orderBy('exit').execute();
     expect(counts.map((c) => [c.node_id, c.exit, Number(c.users)])).toEqual([['judge', 'other', 1], ['judge', 'receipt:200', 3], ['send', 'sent', 1]]);
   });
+});
+
+it('pathTails writes the lines pathLine writes, one tail per instance in step order, quotes included', () => {
+  const step = (instance: string, node: string, exit: string, at: number): JourneyStepRow => ({ instance_id: instance, seq: 1, journey_id: 'jny_p', node_id: node, visit_id: `jnv_${instance}${at}`, entered_at: at, left_at: at + 5, exit });
+  const steps = [step('a', 'send', 'default', 1), step('b', 'spl"it\\', 'Group "A"', 2), step('a', 'judge', 'receipt:200', 3)];
+  const tails = pathTails(steps);
+  expect(tails.get('a')).toBe(pathLine(steps[0]!) + pathLine(steps[2]!));
+  expect(tails.get('b')).toBe(pathLine(steps[1]!));
+  expect(readPath({ id: 'b', journey_id: 'jny_p', path: tails.get('b')! }).map((s) => [s.node_id, s.exit])).toEqual([['spl"it\\', 'Group "A"']]);
 });
