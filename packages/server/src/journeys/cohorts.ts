@@ -102,7 +102,7 @@ function branchesOf(running: CohortNode): (exit: string) => Branch {
  * rules"), from their batch's status and latest chosen receipt: `found` gives receipts already in
  * hand by action id (the newest the look found; a null status is several at once, read again); the
  * others are read, unless the cohort was found by receipts alone (`readReceipts` false: a member
- * without one in hand has none). The judged leave by their branch to its end; each cohort is written
+ * without one in hand has none, and only those found with several are read). The judged leave by their branch to its end; each cohort is written
  * only if no other runner wrote it since it was read. Returns how many members were judged.
  */
 export async function judgeCohorts(
@@ -128,8 +128,8 @@ export async function judgeCohorts(
     const members = JSON.parse(cohort.members) as CohortMember[];
     const results = JSON.parse(cohort.results) as MemberResult[];
     const chosen = (status: string | null | undefined): status is string => typeof status === 'string' && running.codes.includes(status);
-    // Chosen receipts not in hand are read, one query for the cohort.
-    const unread = readReceipts && running.codes.length > 0 ? members.filter((m, i) => results[i] === null && !chosen(found.get(m[2])?.status)) : [];
+    // Chosen receipts not in hand are read, one query for the cohort; so are those a look found several of at once.
+    const unread = running.codes.length === 0 ? [] : members.filter((m, i) => results[i] === null && (readReceipts ? !chosen(found.get(m[2])?.status) : found.get(m[2])?.status === null));
     const read: Map<string, LatestReceipt> = unread.length === 0 ? new Map() : await latestReceipts(db, dialect, unread.map((m) => ({ batchId: cohort.batch_id, actionId: m[2] })), running.codes);
     const batchStatus = batches.get(cohort.batch_id) ?? null;
     const facts = { batchStatus, receiptStatus: null as string | null, dueAt: cohort.due_at ?? now, now };

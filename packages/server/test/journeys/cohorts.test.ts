@@ -6,13 +6,13 @@ import { postReceipts } from '../receipts/support.js';
 import { createJourneyWebhook, expectStatus, instanceRows, journeyRunner, MINUTE, nodeStats, publishedJourney, receiptOf, receivedMessages, seedAudience, someUsers } from './support.js';
 
 /** An audience journey: send, judge on receipt 200 within `minutes`, every branch to an end (or `after` for "other"). */
-function sendThenJudge(audienceId: string, webhookId: string, at: number, after: 'end' | 'wait' = 'end') {
+function sendThenJudge(audienceId: string, webhookId: string, at: number, after: 'end' | 'wait' = 'end', results = ['receipt:200', 'failed']) {
   return {
     name: 'Cohorts',
     entry: { type: 'audience', audienceId, at: new Date(at).toISOString() },
     nodes: [
       { id: 'send', type: 'webhook', name: 'Send', webhookId, idType: 'OPEN_ID', params: { coupon: 'C' } },
-      { id: 'judge', type: 'judgment', name: 'Receipt?', wait: { minutes: 60 }, results: ['receipt:200', 'failed'] },
+      { id: 'judge', type: 'judgment', name: 'Receipt?', wait: { minutes: 60 }, results },
       { id: 'ok', type: 'end', name: 'Delivered' },
       { id: 'ko', type: 'end', name: 'Failed' },
       ...(after === 'wait' ? [{ id: 'pause', type: 'wait', name: 'Pause', wait: { minutes: 5 } }] : []),
@@ -20,7 +20,7 @@ function sendThenJudge(audienceId: string, webhookId: string, at: number, after:
     ],
     edges: [
       { from: 'send', to: 'judge' }, { from: 'send', exit: 'noId', to: 'late' },
-      { from: 'judge', exit: 'receipt:200', to: 'ok' }, { from: 'judge', exit: 'failed', to: 'ko' },
+      ...results.map((exit) => ({ from: 'judge', exit, to: exit === 'receipt:200' ? 'ok' : 'ko' })),
       ...(after === 'wait' ? [{ from: 'judge', exit: 'other', to: 'pause' }, { from: 'pause', to: 'late' }] : [{ from: 'judge', exit: 'other', to: 'late' }]),
     ],
   };
@@ -42,10 +42,10 @@ describeEachDialect('Journeys: cohorts (users sent together who wait at a judgme
   const receiver = useScriptedReceiver('test');
 
   /** A published send-then-judge journey over `count` new users, entered and sent by a runner it returns. */
-  async function startedJourney(prefix: string, count: number, after: 'end' | 'wait' = 'end') {
+  async function startedJourney(prefix: string, count: number, after: 'end' | 'wait' = 'end', results?: string[]) {
     const webhookId = await createJourneyWebhook(t(), receiver.url);
     const audienceId = await seedAudience(t(), someUsers(count, prefix));
-    const journeyId = await publishedJourney(t(), sendThenJudge(audienceId, webhookId, t().clock.now(), after));
+    const journeyId = await publishedJourney(t(), sendThenJudge(audienceId, webhookId, t().clock.now(), after, results));
     const runner = journeyRunner(t());
     const { entered } = await runner.runOnce();
     await dispatcher(t()).runOnce();
@@ -93,6 +93,16 @@ describeEachDialect('Journeys: cohorts (users sent together who wait at a judgme
     const all = expectStatus(await t().request('GET', `/api/v1/journeys/${journeyId}/instances?pageSize=3`), 200);
     expect(all.total).toBe(4);
     expect(all.items).toHaveLength(3);
+  });
+
+  it('judges a member with two chosen receipts in one report at once, on the one last in the report', async () => {
+    const { journeyId, runner } = await startedJourney('tw', 2, 'end', ['receipt:200', 'receipt:FAIL']);
+    const [first, second] = receivedMessages(receiver).sort((a, b) => a.user_profile.customer_id.localeCompare(b.user_profile.customer_id));
+    expectStatus(await postReceipts(t(), [receiptOf(first!, '200'), receiptOf(second!, '200'), receiptOf(second!, 'FAIL')]), 200);
+    expect((await runner.runOnce()).judged).toBe(2);
+    expect(await instanceOf(t(), journeyId, 'tw0000')).toMatchObject({ status: 'exited' });
+    expect((await instanceOf(t(), journeyId, 'tw0001')).path.map((p: { nodeId: string; exit: string | null }) => [p.nodeId, p.exit])).toEqual([['send', 'default'], ['judge', 'receipt:FAIL'], ['ko', null]]);
+    expect((await nodeStats(t(), journeyId)).judge).toMatchObject({ waiting: 0, exits: { 'receipt:200': 1, 'receipt:FAIL': 1 } });
   });
 
   it('judges a cohort "failed" when its batch fails, and its late members "other" at the deadline', async () => {
