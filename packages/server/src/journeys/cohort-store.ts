@@ -11,7 +11,17 @@ import { pathLine } from './path.js';
  * same cohort at once only one writes; the other's members are judged again next round.
  */
 
-export type CohortRow = Selectable<JourneyCohortRow>;
+/** A cohort's row with its members (read from journey_cohort_members beside it). */
+export type CohortRow = Selectable<JourneyCohortRow> & { members: string };
+
+/** Cohorts with their members: the readers' query, to which each adds its conditions. */
+function cohortsWithMembers(db: Kysely<Database>) {
+  return db
+    .selectFrom('journey_cohorts')
+    .innerJoin('journey_cohort_members', 'journey_cohort_members.cohort_id', 'journey_cohorts.id')
+    .selectAll('journey_cohorts')
+    .select('journey_cohort_members.members');
+}
 
 /** A cohort member as stored: `[instanceId, customerId, actionId, visitId, steps, groupName, path]`. */
 export type CohortMember = [id: string, customerId: string, actionId: string, visitId: string, steps: number, groupName: string, path: string];
@@ -22,7 +32,7 @@ export type CohortMember = [id: string, customerId: string, actionId: string, vi
  */
 export type MemberResult = [exit: string | null, at: number, nodeId: string, visitId: string] | null;
 
-/** Cohorts per insert: 14 values each, their members 10–20 KB of JSON. */
+/** Cohorts per insert: 13 values each, and their members, 10–20 KB of JSON each. */
 const INSERT_CHUNK = 50;
 
 // PostgreSQL returns bigint columns as strings.
@@ -40,13 +50,23 @@ function normalise(rows: CohortRow[]): CohortRow[] {
   return rows;
 }
 
+/** A cohort to insert: its row, its members' JSON and their customers. */
+export interface NewCohort {
+  row: JourneyCohortRow;
+  members: string;
+  customerIds: readonly string[];
+}
+
 /**
- * Inserts cohorts and their customers' entries; returns how many entries went in (fewer: a customer
- * had entered meanwhile). A cohort's entries go in one statement with its customers as one parameter
- * (the builder would compile a node per value).
+ * Inserts cohorts, their members and their customers' entries; returns how many entries went in
+ * (fewer: a customer had entered meanwhile). A cohort's entries go in one statement with its
+ * customers as one parameter (the builder would compile a node per value).
  */
-export async function insertCohorts(db: Kysely<Database>, dialect: Dialect, cohorts: readonly { row: JourneyCohortRow; customerIds: readonly string[] }[]): Promise<number> {
-  for (const part of chunk(cohorts, INSERT_CHUNK)) await db.insertInto('journey_cohorts').values(part.map((c) => c.row)).execute();
+export async function insertCohorts(db: Kysely<Database>, dialect: Dialect, cohorts: readonly NewCohort[]): Promise<number> {
+  for (const part of chunk(cohorts, INSERT_CHUNK)) {
+    await db.insertInto('journey_cohorts').values(part.map((c) => c.row)).execute();
+    await db.insertInto('journey_cohort_members').values(part.map((c) => ({ cohort_id: c.row.id, members: c.members }))).execute();
+  }
   let inserted = 0;
   for (const { row, customerIds } of cohorts) {
     const select =
@@ -93,7 +113,7 @@ export async function cohortBatchesAmong(db: Kysely<Database>, batchIds: readonl
 export async function cohortsOfBatches(db: Kysely<Database>, batchIds: readonly string[]): Promise<CohortRow[]> {
   const rows: CohortRow[] = [];
   for (const part of chunk(batchIds, IN_CHUNK)) {
-    rows.push(...(await db.selectFrom('journey_cohorts').selectAll().where('batch_id', 'in', part).where('pending', '>', 0).where(running).execute()));
+    rows.push(...(await cohortsWithMembers(db).where('batch_id', 'in', part).where('pending', '>', 0).where(running).execute()));
   }
   return normalise(rows);
 }
@@ -101,15 +121,13 @@ export async function cohortsOfBatches(db: Kysely<Database>, batchIds: readonly 
 /** Up to `limit` cohorts of running journeys with members waiting past their deadline. */
 export async function cohortsPastDeadline(db: Kysely<Database>, now: number, limit: number): Promise<CohortRow[]> {
   // Spelled as the partial index's condition, so SQLite uses it.
-  const rows = await db.selectFrom('journey_cohorts').selectAll().where(sql<boolean>`pending > 0`).where('due_at', '<=', now).where(runningUnindexed).orderBy('due_at').limit(limit).execute();
+  const rows = await cohortsWithMembers(db).where(sql<boolean>`pending > 0`).where('due_at', '<=', now).where(runningUnindexed).orderBy('due_at').limit(limit).execute();
   return normalise(rows);
 }
 
 /** Up to `limit` cohorts with members waiting at one node of one version, after cohort `after` (id order). */
 export async function cohortsOfNode(db: Kysely<Database>, node: { journeyId: string; version: number; nodeId: string }, limit: number, after = ''): Promise<CohortRow[]> {
-  const rows = await db
-    .selectFrom('journey_cohorts')
-    .selectAll()
+  const rows = await cohortsWithMembers(db)
     .where('journey_id', '=', node.journeyId)
     .where('node_id', '=', node.nodeId)
     .where('journey_version', '=', node.version)
@@ -174,7 +192,7 @@ export async function countCohortMembers(db: Kysely<Database>, journeyId: string
 
 /** The cohorts of a journey (or the one `cohortId`), newest first, at most `limit`: for the instance list. */
 export async function journeyCohorts(db: Kysely<Database>, journeyId: string, filter: { cohortId?: string; limit: number }): Promise<CohortRow[]> {
-  let query = db.selectFrom('journey_cohorts').selectAll().where('journey_id', '=', journeyId);
+  let query = cohortsWithMembers(db).where('journey_id', '=', journeyId);
   if (filter.cohortId !== undefined) query = query.where('id', '=', filter.cohortId);
   return normalise(await query.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute());
 }
@@ -241,7 +259,7 @@ export function memberInstances(cohort: CohortRow): MemberInstance[] {
 export async function stopCohorts(db: Kysely<Database>, journeyId: string, now: number): Promise<void> {
   const stopped: JourneyCohortUsersRow[] = [];
   for (;;) {
-    const cohorts = normalise(await db.selectFrom('journey_cohorts').selectAll().where('journey_id', '=', journeyId).where('pending', '>', 0).execute());
+    const cohorts = normalise(await cohortsWithMembers(db).where('journey_id', '=', journeyId).where('pending', '>', 0).execute());
     if (cohorts.length === 0) break;
     for (const cohort of cohorts) {
       const members = JSON.parse(cohort.members) as CohortMember[];
@@ -263,7 +281,7 @@ export async function cohortMemberStatuses(db: Kysely<Database>, journeyId: stri
   const entries = await cohortEntries(db, journeyId, customerIds);
   const statuses = new Map<string, string>();
   for (const part of chunk([...new Set(entries.values())], IN_CHUNK)) {
-    const cohorts = normalise(await db.selectFrom('journey_cohorts').selectAll().where('id', 'in', part).execute());
+    const cohorts = normalise(await cohortsWithMembers(db).where('id', 'in', part).execute());
     for (const member of cohorts.flatMap(memberInstances)) if (entries.has(member.customer_id)) statuses.set(member.customer_id, member.status);
   }
   return statuses;

@@ -1,9 +1,9 @@
 import { latestReceipts, type LatestReceipt } from '../receipts/store.js';
 import { newIds } from '../shared/ids.js';
 import { visitIdSource, type SendSource } from './advance-due.js';
-import type { JourneyCohortRow, JourneyCohortUsersRow, JourneyNodeExitRow } from '../store/schema.js';
+import type { JourneyCohortUsersRow, JourneyNodeExitRow } from '../store/schema.js';
 import { judge, type InstanceState } from './advance.js';
-import { addCohortUsers, writeCohorts, type CohortChange, type CohortMember, type CohortRow, type MemberResult } from './cohort-store.js';
+import { addCohortUsers, writeCohorts, type CohortChange, type CohortMember, type CohortRow, type MemberResult, type NewCohort } from './cohort-store.js';
 import type { JourneyGraph } from './graph.js';
 import { addExitCounts } from './instance-store.js';
 import { exitsOf, type JudgmentNode } from './model.js';
@@ -38,7 +38,7 @@ export interface EnteredUser {
  * Splits users who just entered (and were sent) into cohorts, one per batch, of those waiting at a
  * judgment whose every branch ends; returns the cohorts with their customers, and the others.
  */
-export function formCohorts(users: readonly EnteredUser[], paths: ReadonlyMap<string, string>, now: number): { cohorts: { row: JourneyCohortRow; customerIds: string[] }[]; others: EnteredUser[] } {
+export function formCohorts(users: readonly EnteredUser[], paths: ReadonlyMap<string, string>, now: number): { cohorts: NewCohort[]; others: EnteredUser[] } {
   const byBatch = new Map<string, EnteredUser[]>();
   const others: EnteredUser[] = [];
   // Per graph and node: the users of a page are mostly at the same few.
@@ -59,17 +59,21 @@ export function formCohorts(users: readonly EnteredUser[], paths: ReadonlyMap<st
     } else others.push(user);
   }
   const ids = newIds('jco', byBatch.size, now);
-  const cohorts: { row: JourneyCohortRow; customerIds: string[] }[] = [];
+  const cohorts: NewCohort[] = [];
   let i = 0;
   for (const [batchId, users] of byBatch) {
     const { row, state } = users[0]!;
     const id = ids[i++]!;
     const members: CohortMember[] = users.map((u) => [u.state.id, u.row.customer_id, u.state.lastActionId!, u.state.visitId, u.state.steps, u.state.groupName, paths.get(u.state.id) ?? '']);
-    cohorts.push({ row: {
-      id, workspace_id: row.workspace_id, journey_id: row.journey_id, journey_version: row.journey_version, node_id: state.nodeId, batch_id: batchId,
-      started_at: row.started_at, node_entered_at: state.nodeEnteredAt, due_at: state.dueAt, members: JSON.stringify(members),
-      results: JSON.stringify(members.map(() => null)), pending: members.length, settled_at: null, revision: 0,
-    }, customerIds: users.map((u) => u.row.customer_id) });
+    cohorts.push({
+      row: {
+        id, workspace_id: row.workspace_id, journey_id: row.journey_id, journey_version: row.journey_version, node_id: state.nodeId, batch_id: batchId,
+        started_at: row.started_at, node_entered_at: state.nodeEnteredAt, due_at: state.dueAt,
+        results: JSON.stringify(members.map(() => null)), pending: members.length, settled_at: null, revision: 0,
+      },
+      members: JSON.stringify(members),
+      customerIds: users.map((u) => u.row.customer_id),
+    });
   }
   return { cohorts, others };
 }

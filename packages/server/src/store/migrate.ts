@@ -20,6 +20,7 @@ import * as messagesByBatch from './migrations/0017-messages-by-batch.js';
 import * as messageRosters from './migrations/0018-message-rosters.js';
 import * as receiptCounts from './migrations/0019-receipt-counts.js';
 import * as journeyCohorts from './migrations/0020-journey-cohorts.js';
+import * as cohortMembers from './migrations/0021-cohort-members.js';
 import type { Store } from './database.js';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -46,6 +47,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0018-message-rosters': messageRosters,
   '0019-receipt-counts': receiptCounts,
   '0020-journey-cohorts': journeyCohorts,
+  '0021-cohort-members': cohortMembers,
 };
 
 // Kysely cannot tell the dialect inside a migration, so each one is handed it.

@@ -41,6 +41,7 @@ export interface Database {
   journey_instances: JourneyInstanceRow;
   journey_node_exits: JourneyNodeExitRow;
   journey_cohorts: JourneyCohortRow;
+  journey_cohort_members: JourneyCohortMembersRow;
   journey_cohort_users: JourneyCohortUsersRow;
   journey_entries: JourneyEntryRow;
 }
@@ -538,9 +539,7 @@ export interface JourneyCohortRow {
   node_entered_at: number;
   /** The judgment's deadline; null once nobody waits. */
   due_at: number | null;
-  /** JSON array of members, each `[instanceId, customerId, actionId, visitId, steps, groupName, path]`. */
-  members: string;
-  /** JSON array beside members: null while waiting, `[exit, at]` once judged, `[null, at]` once stopped. */
+  /** JSON array beside its members (journey_cohort_members): null while waiting, `[exit, at]` once judged, `[null, at]` once stopped. */
   results: string;
   /** Members still waiting. */
   pending: number;
@@ -548,6 +547,13 @@ export interface JourneyCohortRow {
   settled_at: number | null;
   /** Bumped by every write: a runner writes only the cohort it read. */
   revision: number;
+}
+
+/** A cohort's members, written once (migration 0021): apart from the cohort's row, which every judgment rewrites. */
+export interface JourneyCohortMembersRow {
+  cohort_id: string;
+  /** JSON array of members, each `[instanceId, customerId, actionId, visitId, steps, groupName, path]`. */
+  members: string;
 }
 
 /** Cohort members no longer waiting, per journey, node where they are and status (exited at the node their branch led to, or stopped at the judgment). */
