@@ -3,6 +3,7 @@ import { chunk, IN_CHUNK } from '../receipts/store.js';
 import type { Dialect } from '../store/dialect.js';
 import type { Database, JourneyCohortRow, JourneyCohortUsersRow } from '../store/schema.js';
 import { pathLine } from './path.js';
+import { sumCounts } from './sum-counts.js';
 
 /**
  * The queries on `journey_cohorts` (users sent together who wait at a judgment as one row),
@@ -165,15 +166,8 @@ export async function writeCohorts(db: Kysely<Database>, changes: readonly Cohor
 
 /** Adds members no longer waiting to their counts: one upsert per journey, node and status, in one lock order. */
 export async function addCohortUsers(db: Kysely<Database>, counts: readonly JourneyCohortUsersRow[]): Promise<void> {
-  const sum = new Map<string, JourneyCohortUsersRow>();
-  for (const c of counts) {
-    const key = `${c.journey_id}\u0000${c.node_id}\u0000${c.status}`;
-    const seen = sum.get(key);
-    if (seen) seen.users += c.users;
-    else sum.set(key, { ...c });
-  }
-  if (sum.size === 0) return;
-  const rows = [...sum.keys()].sort().map((key) => sum.get(key)!);
+  const rows = sumCounts(counts, (c) => `${c.journey_id}\u0000${c.node_id}\u0000${c.status}`);
+  if (rows.length === 0) return;
   await db
     .insertInto('journey_cohort_users')
     .values(rows)

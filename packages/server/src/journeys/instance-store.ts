@@ -5,6 +5,7 @@ import type { Store } from '../store/database.js';
 import type { Dialect } from '../store/dialect.js';
 import type { Database, JourneyInstanceRow, JourneyNodeExitRow, JourneyStepRow } from '../store/schema.js';
 import { pathTails } from './path.js';
+import { sumCounts } from './sum-counts.js';
 
 /** Code-unit order, the same in every process (localeCompare is not). */
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -254,17 +255,9 @@ export async function countExits(db: Kysely<Database>, steps: readonly JourneySt
   await addExitCounts(db, [...counts.values()]);
 }
 
-/** Adds users to their nodes' exit counts (rows of one node and exit are summed): one upsert per node and exit, in one lock order. */
+/** Adds users to their nodes' exit counts: one upsert per node and exit, in one lock order. */
 export async function addExitCounts(db: Kysely<Database>, counts: readonly JourneyNodeExitRow[]): Promise<void> {
-  const sums = new Map<string, JourneyNodeExitRow>();
-  for (const c of counts) {
-    const key = `${c.journey_id}\u0000${c.node_id}\u0000${c.exit}`;
-    const seen = sums.get(key);
-    if (seen) seen.users += c.users;
-    else sums.set(key, { ...c });
-  }
-  if (sums.size === 0) return;
-  const rows = [...sums.keys()].sort(compare).map((key) => sums.get(key)!);
+  const rows = sumCounts(counts, (c) => `${c.journey_id}\u0000${c.node_id}\u0000${c.exit}`);
   for (const part of chunk(rows, IN_CHUNK)) {
     await db
       .insertInto('journey_node_exits')

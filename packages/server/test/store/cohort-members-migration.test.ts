@@ -4,7 +4,7 @@ import { DEFAULT_WORKSPACE_ID } from '../../src/access/bootstrap.js';
 import { journeyCohorts, memberInstances } from '../../src/journeys/cohort-store.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { describeEachDialect } from '../support/dialects.js';
-import { atMigration } from './support.js';
+import { atMigration, insertJourneyRow } from './support.js';
 
 const T0 = 1_764_550_800_000;
 
@@ -12,8 +12,7 @@ describeEachDialect('migration 0021 (cohort members in a table of their own)', (
   it('moves every cohort\'s members beside it, and the cohort reads as before', async () => {
     await atMigration(dialect, '0020-journey-cohorts', T0, async (store) => {
       const run = (query: ReturnType<typeof sql>) => query.execute(store.db);
-      await run(sql`insert into journeys (id, workspace_id, name, status, latest_version, published_version, audience_done, created_by, version, created_at, updated_at)
-        values ('jrn_1', ${DEFAULT_WORKSPACE_ID}, 'J', 'published', 1, 1, 1, 'mem_admin', 1, ${T0}, ${T0})`);
+      await insertJourneyRow(store, T0);
       const members = JSON.stringify([['jin_1', 'c1', 'act_1', 'jnv_1', 1, '', '["send","jnv_0",1,2,"default"]\n'], ['jin_2', 'c2', 'act_2', 'jnv_2', 1, '', '']]);
       const results = JSON.stringify([['receipt:200', T0 + 5, 'done', 'jnv_3'], null]);
       await run(sql`insert into journey_cohorts (id, workspace_id, journey_id, journey_version, node_id, batch_id, started_at, node_entered_at, due_at, members, results, pending, settled_at, revision)

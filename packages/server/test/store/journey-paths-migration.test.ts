@@ -4,7 +4,7 @@ import { DEFAULT_WORKSPACE_ID } from '../../src/access/bootstrap.js';
 import { readPath } from '../../src/journeys/path.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { describeEachDialect } from '../support/dialects.js';
-import { atMigration } from './support.js';
+import { atMigration, insertJourneyRow } from './support.js';
 
 const T0 = 1_764_550_800_000;
 
@@ -12,8 +12,7 @@ describeEachDialect('migration 0016 (journey paths on the instance)', (dialect) 
   it('carries every step over, in order, onto its instance and counts them per node and exit', async () => {
     await atMigration(dialect, '0015-journey-instance-indexes', T0, async (store) => {
       const run = (query: ReturnType<typeof sql>) => query.execute(store.db);
-      await run(sql`insert into journeys (id, workspace_id, name, status, latest_version, published_version, audience_done, created_by, version, created_at, updated_at)
-        values ('jrn_1', ${DEFAULT_WORKSPACE_ID}, 'J', 'published', 1, 1, 0, 'mem_admin', 1, ${T0}, ${T0})`);
+      await insertJourneyRow(store, T0);
       await run(sql`insert into journey_instances (id, workspace_id, journey_id, journey_version, customer_id, ids, attributes, entry_key, status, node_id, visit_id, node_entered_at, phase, group_name, steps, started_at, exited_at)
         values ('jin_1', ${DEFAULT_WORKSPACE_ID}, 'jrn_1', 1, 'c1', '{}', '{}', 'c1', 'exited', 'done', 'v3', ${T0 + 9}, 'done', '', 2, ${T0}, ${T0 + 9}),
                ('jin_2', ${DEFAULT_WORKSPACE_ID}, 'jrn_1', 1, 'c2', '{}', '{}', 'c2', 'active', 'judge', 'v5', ${T0 + 1}, 'judge', '', 1, ${T0}, null),

@@ -24,6 +24,12 @@ export async function insertWebhookRow(store: Store, now: number): Promise<void>
     values ('wh_1', ${DEFAULT_WORKSPACE_ID}, 'W', 'http://127.0.0.1:9/hook', 'none', null, '["OPEN_ID"]', 0, 1, 72, 1, 1, ${now}, ${now})`.execute(store.db);
 }
 
+/** Inserts journey `jrn_1`, published at version 1, in the default workspace, as journey migrations' rows reference it. */
+export async function insertJourneyRow(store: Store, now: number): Promise<void> {
+  await sql`insert into journeys (id, workspace_id, name, status, latest_version, published_version, audience_done, created_by, version, created_at, updated_at)
+    values ('jrn_1', ${DEFAULT_WORKSPACE_ID}, 'J', 'published', 1, 1, 0, 'mem_admin', 1, ${now}, ${now})`.execute(store.db);
+}
+
 /** Inserts succeeded batches of webhook `wh_1` (a task's, or a journey's node "send"), made at `now` and finished 5 ms later. */
 export async function insertBatchRows(store: Store, now: number, batches: readonly { id: string; users: number; journey?: boolean }[]): Promise<void> {
   for (const b of batches) {
