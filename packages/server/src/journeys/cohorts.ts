@@ -106,8 +106,9 @@ function branchesOf(running: CohortNode): (exit: string) => Branch {
  * rules"), from their batch's status and latest chosen receipt: `found` gives receipts already in
  * hand by action id (the newest the look found; a null status is several at once, read again); the
  * others are read, unless the cohort was found by receipts alone (`readReceipts` false: a member
- * without one in hand has none, and only those found with several are read). The judged leave by their branch to its end; each cohort is written
- * only if no other runner wrote it since it was read. Returns how many members were judged.
+ * without one in hand has none, and only those found with several are read). The judged leave by
+ * their branch to its end; each cohort is written only if no other runner wrote it since it was
+ * read. Returns how many members were judged.
  */
 export async function judgeCohorts(
   work: RunnerWork,
