@@ -124,5 +124,5 @@ async function notYetEntered(db: Kysely<Database>, journeyId: string, users: rea
     if (f.status === 'active') taken.add(f.customer_id);
     if (f.entry_key !== null) taken.add(f.entry_key);
   }
-  return taken.size === 0 ? [...users] : users.filter((u) => !taken.has(u.customerId));
+  return users.filter((u) => !taken.has(u.customerId));
 }

@@ -1,5 +1,5 @@
 import { CompiledQuery, sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
-import { chunk, IN_CHUNK } from '../receipts/store.js';
+import { chunk, compare, IN_CHUNK } from '../receipts/store.js';
 import type { Database as SqliteConnection, Statement as SqliteStatement } from 'better-sqlite3';
 import type { Store } from '../store/database.js';
 import type { Dialect } from '../store/dialect.js';
@@ -7,8 +7,6 @@ import type { Database, JourneyInstanceRow, JourneyNodeExitRow, JourneyStepRow }
 import { pathTails } from './path.js';
 import { sumCounts } from './sum-counts.js';
 
-/** Code-unit order, the same in every process (localeCompare is not). */
-const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * The engine's queries on `journey_instances` and `journey_node_exits`. Work is claimed with a
@@ -252,12 +250,16 @@ export async function countExits(db: Kysely<Database>, steps: readonly JourneySt
     if (seen) seen.users++;
     else counts.set(key, { journey_id: step.journey_id, node_id: step.node_id, exit: step.exit, users: 1 });
   }
-  await addExitCounts(db, [...counts.values()]);
+  await upsertExitCounts(db, [...counts.keys()].sort(compare).map((key) => counts.get(key)!));
 }
 
 /** Adds users to their nodes' exit counts: one upsert per node and exit, in one lock order. */
 export async function addExitCounts(db: Kysely<Database>, counts: readonly JourneyNodeExitRow[]): Promise<void> {
-  const rows = sumCounts(counts, (c) => `${c.journey_id}\u0000${c.node_id}\u0000${c.exit}`);
+  await upsertExitCounts(db, sumCounts(counts, (c) => `${c.journey_id}\u0000${c.node_id}\u0000${c.exit}`));
+}
+
+/** Upserts exit counts, one row per node and exit, already in key order. */
+async function upsertExitCounts(db: Kysely<Database>, rows: readonly JourneyNodeExitRow[]): Promise<void> {
   for (const part of chunk(rows, IN_CHUNK)) {
     await db
       .insertInto('journey_node_exits')

@@ -1,3 +1,5 @@
+import { compare } from '../receipts/store.js';
+
 /**
  * Count rows of the same key summed into one (their `users` added), in key order: each counter is
  * upserted once per write, and always in the same order, so concurrent writers on PostgreSQL wait
@@ -11,5 +13,5 @@ export function sumCounts<T extends { users: number }>(rows: readonly T[], keyOf
     if (seen) seen.users += row.users;
     else sums.set(key, { ...row });
   }
-  return [...sums.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((key) => sums.get(key)!);
+  return [...sums.keys()].sort(compare).map((key) => sums.get(key)!);
 }
