@@ -1,6 +1,7 @@
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { Store } from '../store/database.js';
 import type { Dialect } from '../store/dialect.js';
+import { placeholders, textsByCount, tuples } from '../store/queries.js';
 import type { Database, ReceiptCountRow, ReceiptRow } from '../store/schema.js';
 import { chunk, compare, FEW_CLAIMS, IN_CHUNK, type MessageKey } from './store.js';
 
@@ -21,7 +22,7 @@ const KEYS_PER_READ = 250;
  * for a batch's first receipts); in one named for fewer, only those messages are read, so a receiver
  * that reports each receipt on its own does not read its whole batch's receipts every time.
  */
-export async function storedReceiptsOf(db: Kysely<Database>, actionsByBatch: ReadonlyMap<string, ReadonlySet<string>>): Promise<StoredReceipt[]> {
+export async function storedReceiptsOf(db: Kysely<Database>, dialect: Dialect, actionsByBatch: ReadonlyMap<string, ReadonlySet<string>>): Promise<StoredReceipt[]> {
   const whole: string[] = [];
   const keys: MessageKey[] = [];
   for (const [batchId, actions] of actionsByBatch) {
@@ -30,7 +31,7 @@ export async function storedReceiptsOf(db: Kysely<Database>, actionsByBatch: Rea
   }
   const parts: StoredReceipt[][] = [];
   const columns = ['action_id', 'msg_id', 'status'] as const;
-  for (const part of chunk(whole, IN_CHUNK)) parts.push(await db.selectFrom('receipts').select(columns).where('batch_id', 'in', part).execute());
+  for (const part of chunk(whole, IN_CHUNK)) parts.push((await db.executeQuery<StoredReceipt>(CompiledQuery.raw(BATCH_RECEIPTS(dialect, part.length), part))).rows);
   for (const part of chunk(keys, KEYS_PER_READ)) {
     const pairs = part.map((k) => sql`(${k.batchId}, ${k.actionId})`);
     parts.push(await db.selectFrom('receipts').select(columns).where(sql<boolean>`(batch_id, action_id) in (values ${sql.join(pairs)})`).execute());
@@ -53,20 +54,17 @@ export async function lockBatchReceipts(db: Kysely<Database>, dialect: Dialect, 
 /** What a report adds to one batch's counts of one status code. */
 export type ReceiptCountIncrement = ReceiptCountRow;
 
+const BATCH_RECEIPTS = textsByCount((n) => `select action_id, msg_id, status from receipts where batch_id in (${placeholders(n)})`);
+
+const ADD_COUNTS = textsByCount((n) => `
+  insert into receipt_counts (batch_id, status, receipts, users) values ${tuples(n, 4)}
+  on conflict (batch_id, status) do update set receipts = receipt_counts.receipts + excluded.receipts, users = receipt_counts.users + excluded.users`);
+
 /** Adds a report's counts to each batch's (in key order, one statement per 500 rows). */
-export async function addReceiptCounts(db: Kysely<Database>, increments: readonly ReceiptCountIncrement[]): Promise<void> {
+export async function addReceiptCounts(db: Kysely<Database>, dialect: Dialect, increments: readonly ReceiptCountIncrement[]): Promise<void> {
   const ordered = [...increments].sort((a, b) => compare(a.batch_id, b.batch_id) || compare(a.status, b.status));
   for (const part of chunk(ordered, IN_CHUNK)) {
-    await db
-      .insertInto('receipt_counts')
-      .values(part)
-      .onConflict((oc) =>
-        oc.columns(['batch_id', 'status']).doUpdateSet((eb) => ({
-          receipts: eb('receipt_counts.receipts', '+', eb.ref('excluded.receipts')),
-          users: eb('receipt_counts.users', '+', eb.ref('excluded.users')),
-        })),
-      )
-      .execute();
+    await db.executeQuery(CompiledQuery.raw(ADD_COUNTS(dialect, part.length), part.flatMap((c) => [c.batch_id, c.status, c.receipts, c.users])));
   }
 }
 

@@ -34,16 +34,16 @@ function storeReport(
     // Taken once the transaction holds the connection: on SQLite (one connection) receipts then arrive in the
     // order they commit, so a journey's look up to the newest one stored never passes one still to commit.
     const now = ctx.clock.now();
-    if (!(await claimNonce(trx, nonce, nonceExpiresAt, now))) {
+    if (!(await claimNonce(trx, dialect, nonce, nonceExpiresAt, now))) {
       throw errors.receiptUnauthorized(`nonce ${JSON.stringify(nonce)} was already used; send a new nonce with each report`);
     }
-    const messages = await loadDeliveredMessages(trx, receipts.map((r) => r.callback_params));
+    const messages = await loadDeliveredMessages(trx, dialect, receipts.map((r) => r.callback_params));
     const { accepted, rejected } = judgeReceipts(receipts, webhooks, messages, now);
     const named = actionsByBatch(accepted.map((a) => a.message));
     await lockBatchReceipts(trx, dialect, [...named.keys()]);
-    const { rows, counts } = newReceipts(accepted, await storedReceiptsOf(trx, named));
+    const { rows, counts } = newReceipts(accepted, await storedReceiptsOf(trx, dialect, named));
     await insertReceipts(trx, dialect, rows, now);
-    await addReceiptCounts(trx, counts);
+    await addReceiptCounts(trx, dialect, counts);
     const stored = rows.length;
     return { total: receipts.length, accepted: accepted.length, stored, rejected, forJourneys: stored > 0 && accepted.some((a) => a.message.fromJourney) };
   });
@@ -58,7 +58,7 @@ export async function reportReceipts(ctx: AppContext, signed: SignedQuery, recei
   // The document's own sample is an empty report answered with Success: there is no webhook to check a key against.
   if (receipts.length === 0) return { total: 0, accepted: 0, stored: 0, rejected: [] };
   const now = ctx.clock.now();
-  const webhooks = await loadReceiptWebhooks(ctx.store.db, [...new Set(receipts.map((r) => r.callback_params.webhook_id))]);
+  const webhooks = await loadReceiptWebhooks(ctx.store.db, ctx.store.dialect, [...new Set(receipts.map((r) => r.callback_params.webhook_id))]);
   verifyReportSignature(ctx, webhooks.values(), signed);
   await purgeNoncesNowAndThen(ctx.store, now);
   const nonceExpiresAt = signed.timestampMs + ctx.config.receipts.timestampWindowSeconds * 1000;

@@ -1,6 +1,7 @@
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { Store } from '../store/database.js';
 import type { Dialect } from '../store/dialect.js';
+import { dialectText, placeholders, textsByCount } from '../store/queries.js';
 import { findInRoster, rosterEntries } from '../delivery/roster.js';
 import type { Database, ReceiptRow } from '../store/schema.js';
 
@@ -32,25 +33,32 @@ export interface ReceiptWebhook {
   statuses: Set<string>;
 }
 
-/** The webhooks among `ids` that exist, with their status codes: two queries per 500 ids. */
-export async function loadReceiptWebhooks(db: Kysely<Database>, ids: readonly string[]): Promise<Map<string, ReceiptWebhook>> {
+const RECEIPT_WEBHOOKS = textsByCount((n) => `
+  select w.id, w.auth_method, w.key_sealed, w.receipt_enabled, w.receipt_retention_hours, s.code
+  from webhooks w left join receipt_statuses s on s.webhook_id = w.id
+  where w.id in (${placeholders(n)})`);
+
+/** The webhooks among `ids` that exist, with their status codes: one query per 500 ids. */
+export async function loadReceiptWebhooks(db: Kysely<Database>, dialect: Dialect, ids: readonly string[]): Promise<Map<string, ReceiptWebhook>> {
   const found = new Map<string, ReceiptWebhook>();
   for (const part of chunk(ids, IN_CHUNK)) {
-    const [rows, statuses] = await Promise.all([
-      db.selectFrom('webhooks').select(['id', 'auth_method', 'key_sealed', 'receipt_enabled', 'receipt_retention_hours']).where('id', 'in', part).execute(),
-      db.selectFrom('receipt_statuses').select(['webhook_id', 'code']).where('webhook_id', 'in', part).execute(),
-    ]);
+    const { rows } = await db.executeQuery<{ id: string; auth_method: string; key_sealed: string | null; receipt_enabled: number; receipt_retention_hours: number; code: string | null }>(
+      CompiledQuery.raw(RECEIPT_WEBHOOKS(dialect, part.length), part),
+    );
     for (const r of rows) {
-      found.set(r.id, {
-        id: r.id,
-        authMethod: r.auth_method === 'key' ? 'key' : 'none',
-        keySealed: r.key_sealed,
-        receiptEnabled: r.receipt_enabled === 1,
-        retentionHours: r.receipt_retention_hours,
-        statuses: new Set(),
-      });
+      let webhook = found.get(r.id);
+      if (!webhook) {
+        found.set(r.id, (webhook = {
+          id: r.id,
+          authMethod: r.auth_method === 'key' ? 'key' : 'none',
+          keySealed: r.key_sealed,
+          receiptEnabled: Number(r.receipt_enabled) === 1,
+          retentionHours: Number(r.receipt_retention_hours),
+          statuses: new Set(),
+        }));
+      }
+      if (r.code !== null) webhook.statuses.add(r.code);
     }
-    for (const s of statuses) found.get(s.webhook_id)?.statuses.add(s.code);
   }
   return found;
 }
@@ -90,22 +98,32 @@ export function actionsByBatch(messages: readonly ClaimedMessage[]): Map<string,
   return byBatch;
 }
 
+const DELIVERED_BATCHES = textsByCount((n) => `
+  select r.batch_id, r.roster, b.webhook_id, b.status, b.finished_at, b.created_at, b.journey_id
+  from delivery_rosters r join delivery_batches b on b.id = r.batch_id
+  where r.batch_id in (${placeholders(n)})`);
+
+interface DeliveredBatchRow {
+  batch_id: string;
+  roster: unknown;
+  webhook_id: string;
+  status: string;
+  finished_at: number | string | null;
+  created_at: number | string;
+  journey_id: string | null;
+}
+
 /**
  * The messages among `claimed` that exist in the batch their receipt names, by action id: the roster
  * and the batch row of each named batch, read together once. A roster named by FEW_CLAIMS receipts or
  * more is parsed whole; in a roster named by fewer, each entry is found in its text.
  */
-export async function loadDeliveredMessages(db: Kysely<Database>, claimed: readonly ClaimedMessage[]): Promise<Map<string, DeliveredMessage>> {
+export async function loadDeliveredMessages(db: Kysely<Database>, dialect: Dialect, claimed: readonly ClaimedMessage[]): Promise<Map<string, DeliveredMessage>> {
   const found = new Map<string, DeliveredMessage>();
   if (claimed.length === 0) return found;
   const wanted = actionsByBatch(claimed);
   for (const part of chunk([...wanted.keys()], IN_CHUNK)) {
-    const rows = await db
-      .selectFrom('delivery_rosters as r')
-      .innerJoin('delivery_batches as b', 'b.id', 'r.batch_id')
-      .select(['r.batch_id', 'r.roster', 'b.webhook_id', 'b.status', 'b.finished_at', 'b.created_at', 'b.journey_id'])
-      .where('r.batch_id', 'in', part)
-      .execute();
+    const { rows } = await db.executeQuery<DeliveredBatchRow>(CompiledQuery.raw(DELIVERED_BATCHES(dialect, part.length), part));
     for (const row of rows) {
       const actions = wanted.get(row.batch_id)!;
       // A user is sent when its batch succeeds (finished_at); until then the batch's creation stands in.
@@ -131,15 +149,15 @@ function actionIdsByBatch(keys: readonly MessageKey[]): Record<string, string[]>
  * Records a nonce until `expiresAt`; false when it is already recorded and unexpired. An expired
  * row still waiting for the purge is taken over, so the purge is never needed for correctness.
  */
-export async function claimNonce(db: Kysely<Database>, nonce: string, expiresAt: number, now: number): Promise<boolean> {
-  const row = await db
-    .insertInto('receipt_nonces')
-    .values({ nonce, expires_at: expiresAt })
-    .onConflict((oc) => oc.column('nonce').doUpdateSet({ expires_at: expiresAt }).where('receipt_nonces.expires_at', '<', now))
-    .returning('nonce')
-    .executeTakeFirst();
-  return row !== undefined;
+export async function claimNonce(db: Kysely<Database>, dialect: Dialect, nonce: string, expiresAt: number, now: number): Promise<boolean> {
+  const { rows } = await db.executeQuery(CompiledQuery.raw(CLAIM_NONCE[dialect], [nonce, expiresAt, expiresAt, now]));
+  return rows.length > 0;
 }
+
+const CLAIM_NONCE = dialectText(`
+  insert into receipt_nonces (nonce, expires_at) values (?, ?)
+  on conflict (nonce) do update set expires_at = ? where receipt_nonces.expires_at < ?
+  returning nonce`);
 
 /** Deletes at most `limit` expired nonces (an index range, never a full scan); returns how many. */
 export async function purgeExpiredNonces(db: Kysely<Database>, now: number, limit: number): Promise<number> {

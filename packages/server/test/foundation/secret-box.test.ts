@@ -28,6 +28,18 @@ describe('secret box (AES-256-GCM)', () => {
     expect(() => createSecretBox(randomBytes(32)).open(sealed, 'webhook:wh_1')).toThrow();
   });
 
+  it('refuses a value opened before once it is moved or tampered with (opened values are remembered per context and text)', () => {
+    const sealed = box.seal('secret', 'webhook:wh_3');
+    expect(box.open(sealed, 'webhook:wh_3')).toBe('secret');
+    expect(box.open(sealed, 'webhook:wh_3')).toBe('secret');
+    expect(() => box.open(sealed, 'webhook:wh_4')).toThrow();
+    const raw = Buffer.from(sealed.slice(3), 'base64');
+    raw[raw.length - 1] = raw[raw.length - 1]! ^ 1;
+    expect(() => box.open(`v1:${raw.toString('base64')}`, 'webhook:wh_3')).toThrow();
+    for (let i = 0; i < 1500; i++) box.open(box.seal(`k${i}`, `c${i}`), `c${i}`);
+    expect(box.open(sealed, 'webhook:wh_3')).toBe('secret');
+  });
+
   it('takes the master key from the environment as hex or base64', () => {
     const key = randomBytes(32);
     expect(parseMasterKey(key.toString('hex')).equals(key)).toBe(true);
