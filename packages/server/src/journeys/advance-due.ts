@@ -76,15 +76,16 @@ export async function moveOn(work: RunnerWork, movers: readonly Mover[], write: 
   const { ctx, now } = work;
   const steps: JourneyStepRow[] = [];
   const walkContext: WalkContext = { now, steps, newVisitId: visitIdSource(now) };
-  const groups = new Map<string, SendGroup>();
-  for (const { state, row, graph } of movers) {
+  // By the node's object: a version's graph (one per version in the cache) holds each node once.
+  const groups = new Map<WebhookNode, SendGroup>();
+  for (const mover of movers) {
+    const { state, row, graph } = mover;
     walk(state, graph, walkContext);
     const node = graph.node(state.nodeId);
     if (state.phase !== 'arrive' || node?.type !== 'webhook') continue;
-    const key = `${row.journey_id}@${row.journey_version}:${node.id}`;
-    let group = groups.get(key);
-    if (!group) groups.set(key, (group = { workspaceId: row.workspace_id, journeyId: row.journey_id, node, members: [] }));
-    group.members.push({ state, row, graph });
+    let group = groups.get(node);
+    if (!group) groups.set(node, (group = { workspaceId: row.workspace_id, journeyId: row.journey_id, node, members: [] }));
+    group.members.push(mover);
   }
   const planned = await planSends(work, [...groups.values()]);
 

@@ -138,14 +138,20 @@ export async function judgeCohorts(
     const read: Map<string, LatestReceipt> = unread.length === 0 ? new Map() : await latestReceipts(db, dialect, unread.map((m) => ({ batchId: cohort.batch_id, actionId: m[2] })), running.codes);
     const batchStatus = batches.get(cohort.batch_id) ?? null;
     const facts = { batchStatus, receiptStatus: null as string | null, dueAt: cohort.due_at ?? now, now };
+    // Members differ only in their receipt: each status is judged once per cohort (null: not yet).
+    const exits = new Map<string | null, string | null>();
     const taken = new Map<Branch, number>();
     for (let i = 0; i < members.length; i++) {
       if (results[i] !== null) continue;
       const member = members[i]!;
       const inHand = found.get(member[2])?.status;
-      facts.receiptStatus = chosen(inHand) ? inHand : (read.get(member[2])?.status ?? null);
-      const exit = judge(running.node, facts);
-      if (exit === undefined) continue;
+      const receiptStatus = chosen(inHand) ? inHand : (read.get(member[2])?.status ?? null);
+      let exit = exits.get(receiptStatus);
+      if (exit === undefined) {
+        facts.receiptStatus = receiptStatus;
+        exits.set(receiptStatus, (exit = judge(running.node, facts) ?? null));
+      }
+      if (exit === null) continue;
       const to = branch(exit);
       results[i] = to.next === undefined ? [exit, now, cohort.node_id, member[3]] : [exit, now, to.next, newVisitId()];
       taken.set(to, (taken.get(to) ?? 0) + 1);

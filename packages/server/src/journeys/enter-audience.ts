@@ -30,7 +30,7 @@ export async function enterAudiencePage(work: RunnerWork): Promise<number> {
   const { now, owner } = work;
   const due = await db
     .selectFrom('journeys')
-    .select(['id', 'workspace_id', 'audience_id', 'entry_at', 'audience_cursor', 'published_version'])
+    .select(['id', 'workspace_id', 'audience_id', 'entry_at', 'audience_cursor', 'published_version', 'entry_lease_owner', 'entry_lease_expires_at'])
     .where('status', '=', 'published')
     .where('audience_done', '=', 0)
     .where('entry_type', '=', 'audience')
@@ -40,15 +40,11 @@ export async function enterAudiencePage(work: RunnerWork): Promise<number> {
     .execute();
   let entered = 0;
   for (const journey of due) {
-    const claimed = await db
-      .updateTable('journeys')
-      .set({ entry_lease_owner: owner, entry_lease_expires_at: now + work.leaseMs })
-      .where('id', '=', journey.id)
-      .where('status', '=', 'published')
-      .where('audience_done', '=', 0)
-      .where((eb) => eb.or([eb('entry_lease_owner', 'is', null), eb('entry_lease_owner', '=', owner), eb('entry_lease_expires_at', '<=', now)]))
-      .executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) !== 1 || journey.audience_id === null || journey.published_version === null) continue;
+    // A lease this runner holds with half its time left is not renewed (a write and a commit per page saved):
+    // the page's own transaction checks it still holds the lease.
+    const held = journey.entry_lease_owner === owner && Number(journey.entry_lease_expires_at) - now >= work.leaseMs / 2;
+    if (!held && !(await claimEntry(db, journey.id, owner, now, work.leaseMs))) continue;
+    if (journey.audience_id === null || journey.published_version === null) continue;
     const graph = await work.graphs.get(journey.id, journey.published_version);
     if (!graph) continue;
     // Kept as stored: the instance holds the same JSON, parsed only where a webhook node reads it.
@@ -99,6 +95,19 @@ export async function enterAudiencePage(work: RunnerWork): Promise<number> {
     }
   }
   return entered;
+}
+
+/** Takes (or renews) the lease on a journey's audience entry for `owner`; false when another runner holds it or the entry is done. */
+async function claimEntry(db: Kysely<Database>, journeyId: string, owner: string, now: number, leaseMs: number): Promise<boolean> {
+  const claimed = await db
+    .updateTable('journeys')
+    .set({ entry_lease_owner: owner, entry_lease_expires_at: now + leaseMs })
+    .where('id', '=', journeyId)
+    .where('status', '=', 'published')
+    .where('audience_done', '=', 0)
+    .where((eb) => eb.or([eb('entry_lease_owner', 'is', null), eb('entry_lease_owner', '=', owner), eb('entry_lease_expires_at', '<=', now)]))
+    .executeTakeFirst();
+  return Number(claimed.numUpdatedRows) === 1;
 }
 
 /**

@@ -20,8 +20,15 @@ export function pathTails(steps: readonly JourneyStepRow[]): Map<string, string>
     if (q === undefined) quoted.set(text, (q = JSON.stringify(text)));
     return q;
   };
+  // Times are few (a page's users move at the same moments): each written once.
+  const times = new Map<number, string>();
+  const time = (at: number) => {
+    let text = times.get(at);
+    if (text === undefined) times.set(at, (text = String(at)));
+    return text;
+  };
   for (const step of steps) {
-    const line = `[${quote(step.node_id)},${JSON.stringify(step.visit_id)},${step.entered_at},${step.left_at},${quote(step.exit)}]\n`;
+    const line = `[${quote(step.node_id)},${JSON.stringify(step.visit_id)},${time(step.entered_at)},${time(step.left_at)},${quote(step.exit)}]\n`;
     const tail = tails.get(step.instance_id);
     tails.set(step.instance_id, tail === undefined ? line : tail + line);
   }

@@ -89,9 +89,10 @@ describeEachDialect('journey instance writes', (dialect) => {
     await journey('jrn_exit');
     const visit = (n: number, nodeId: string, exit: string): JourneyStepRow => ({ instance_id: `i${n}`, seq: 1, journey_id: 'jrn_exit', node_id: nodeId, visit_id: `v${n}`, entered_at: T0, left_at: T0, exit });
     await countExits(store().db, [visit(1, 'judge', 'receipt:200'), visit(2, 'judge', 'receipt:200'), visit(3, 'judge', 'other'), visit(4, 'send', 'sent')]);
-    await countExits(store().db, [visit(5, 'judge', 'receipt:200')]);
+    // A run broken by another exit, then the first again: each still counted under its own key.
+    await countExits(store().db, [visit(5, 'judge', 'receipt:200'), visit(6, 'send', 'sent'), visit(7, 'judge', 'receipt:200'), visit(8, 'send', 'sent')]);
     const counts = await store().db.selectFrom('journey_node_exits').select(['node_id', 'exit', 'users']).where('journey_id', '=', 'jrn_exit').orderBy('node_id').orderBy('exit').execute();
-    expect(counts.map((c) => [c.node_id, c.exit, Number(c.users)])).toEqual([['judge', 'other', 1], ['judge', 'receipt:200', 3], ['send', 'sent', 1]]);
+    expect(counts.map((c) => [c.node_id, c.exit, Number(c.users)])).toEqual([['judge', 'other', 1], ['judge', 'receipt:200', 4], ['send', 'sent', 3]]);
   });
 });
 
