@@ -7,10 +7,12 @@
  * its users, a journey's audience entry (webhook node, then a judgment on receipts), and receipts
  * reported for the journey's users with the judgment looking after every 10 reports (1,000 users), as
  * it does when receipts stream in. Prints CPU per user (all threads) of each phase, the least of
- * BENCH_ROUNDS rounds (default 3): the machine's speed varies from minute to minute.
+ * BENCH_ROUNDS rounds (default 3): the machine's speed varies from minute to minute. BENCH_CPU_PROFILE_DIR
+ * writes a CPU profile of each phase there (BENCH_HEAP=1: and a sampled profile of what it allocated).
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { makeSignature, newNonce, unixSeconds, type WebhookUserMessage } from '@hookreach/protocol';
@@ -32,6 +34,8 @@ import { round } from './support.js';
 
 const USERS = Number(process.env.BENCH_JOURNEY_USERS ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** With BENCH_CPU_PROFILE_DIR, each phase of each round writes a CPU profile there (the main thread's); with BENCH_HEAP=1 also an allocation profile. */
+const PROFILE_DIR = process.env.BENCH_CPU_PROFILE_DIR;
 const TOKEN = `hrk_bench_${randomBytes(12).toString('hex')}`;
 const KEY = 'bench-key';
 const PARAMS = { define_item1: 'C-42', define_item2: 'Hello ${name}, a discount event is happening in Beijing' };
@@ -52,10 +56,26 @@ async function api(method: InjectOptions['method'], url: string, body?: object):
 }
 
 /** CPU (all threads) per audience user while `work` runs. */
-async function cpuPerUser(work: () => Promise<unknown>): Promise<number> {
+async function cpuPerUser(work: () => Promise<unknown>, phase: string): Promise<number> {
+  const profiler = PROFILE_DIR ? new Session() : undefined;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+    if (process.env.BENCH_HEAP) await profiler.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as object);
+  }
   const before = process.cpuUsage();
   await work();
   const used = process.cpuUsage(before);
+  if (profiler) {
+    if (process.env.BENCH_HEAP) {
+      const heap = await profiler.post('HeapProfiler.stopSampling');
+      fs.writeFileSync(path.join(PROFILE_DIR!, `${phase}-${Date.now()}.heapprofile`), JSON.stringify(heap.profile));
+    }
+    const { profile } = await profiler.post('Profiler.stop');
+    fs.writeFileSync(path.join(PROFILE_DIR!, `${phase}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+    profiler.disconnect();
+  }
   return (used.user + used.system) / USERS;
 }
 
@@ -98,9 +118,9 @@ try {
   const phases = { task: [] as number[], taskReceipts: [] as number[], journeyEntry: [] as number[], journeyReceiptsJudged: [] as number[] };
   for (let r = 0; r < ROUNDS; r++) {
     const task = await api('POST', '/api/v1/tasks', { name: `Task ${r}`, audienceId, webhookId: webhook.id, idType: 'OPEN_ID', batchSize: 100, params: PARAMS, missingVariable: 'skip', schedule: { type: 'now' } });
-    phases.task.push(await cpuPerUser(() => new TaskRunner({ ctx, runnerId: `task-${r}`, pages: inlinePageSource(store.db) }).runOnce()));
+    phases.task.push(await cpuPerUser(() => new TaskRunner({ ctx, runnerId: `task-${r}`, pages: inlinePageSource(store.db) }).runOnce(), 'task'));
     const taskReports = await deliver('task_id', task.id);
-    phases.taskReceipts.push(await cpuPerUser(() => report(taskReports)));
+    phases.taskReceipts.push(await cpuPerUser(() => report(taskReports), 'taskReceipts'));
 
     const created = await api('POST', '/api/v1/journeys', {
       name: `Journey ${r}`, entry: { type: 'audience', audienceId, at: new Date(Date.now() - 1000).toISOString() },
@@ -117,14 +137,14 @@ try {
     const journeyId = created.journey?.id ?? created.id;
     await api('POST', `/api/v1/journeys/${journeyId}/publish`);
     const runner = new JourneyRunner({ ctx, workerId: `journey-${r}` });
-    phases.journeyEntry.push(await cpuPerUser(() => runner.runOnce()));
+    phases.journeyEntry.push(await cpuPerUser(() => runner.runOnce(), 'journeyEntry'));
     const journeyReports = await deliver('journey_id', journeyId);
     phases.journeyReceiptsJudged.push(await cpuPerUser(async () => {
       for (let i = 0; i < journeyReports.length; i += 10) {
         await report(journeyReports.slice(i, i + 10));
         await runner.runOnce();
       }
-    }));
+    }, 'journeyReceiptsJudged'));
   }
   const least = (values: number[]) => round(Math.min(...values), 2);
   console.log(JSON.stringify({
