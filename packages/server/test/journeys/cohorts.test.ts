@@ -1,6 +1,8 @@
 import { expect, it } from 'vitest';
 import { describeEachDialect } from '../support/dialects.js';
 import { useTestApp, type TestApp } from '../support/test-app.js';
+import { ENTRY_PAGE, enterAudiencePage } from '../../src/journeys/enter-audience.js';
+import { GraphCache } from '../../src/journeys/graph-cache.js';
 import { dispatcher, isolateWebhooks, useScriptedReceiver } from '../delivery/support.js';
 import { postReceipts } from '../receipts/support.js';
 import { createJourneyWebhook, expectStatus, instanceRows, journeyRunner, MINUTE, nodeStats, publishedJourney, receiptOf, receivedMessages, seedAudience, someUsers } from './support.js';
@@ -51,6 +53,29 @@ describeEachDialect('Journeys: cohorts (users sent together who wait at a judgme
     await dispatcher(t()).runOnce();
     return { webhookId, audienceId, journeyId, runner, entered };
   }
+
+  it('enters an audience page by page under one runner\'s lease; another takes over only once it has run out', async () => {
+    const webhookId = await createJourneyWebhook(t(), receiver.url);
+    const audienceId = await seedAudience(t(), someUsers(ENTRY_PAGE * 2 + 10, 'le'));
+    const journeyId = await publishedJourney(t(), sendThenJudge(audienceId, webhookId, t().clock.now()));
+    const graphs = new GraphCache(t().ctx.store.db);
+    const work = (owner: string) => ({ ctx: t().ctx, now: t().clock.now(), owner, leaseMs: MINUTE, graphs });
+    const lease = async () => t().ctx.store.db.selectFrom('journeys').select(['entry_lease_owner', 'entry_lease_expires_at', 'audience_done']).where('id', '=', journeyId).executeTakeFirstOrThrow();
+    expect(await enterAudiencePage(work('a'))).toBe(ENTRY_PAGE);
+    const first = await lease();
+    expect(first.entry_lease_owner).toBe('a');
+    // Half the lease later, b is refused and a goes on under the same lease (not renewed while over half is left).
+    t().clock.advance(MINUTE / 2 - 1);
+    expect(await enterAudiencePage(work('b'))).toBe(0);
+    expect(await enterAudiencePage(work('a'))).toBe(ENTRY_PAGE);
+    expect(await lease()).toEqual(first);
+    // a stops; once its lease has run out, b takes the entry over from a's cursor.
+    t().clock.advance(MINUTE);
+    expect(await enterAudiencePage(work('b'))).toBe(10);
+    expect(await lease()).toMatchObject({ entry_lease_owner: null, audience_done: 1 });
+    const entries = await t().ctx.store.db.selectFrom('journey_entries').select((eb) => eb.fn.countAll<number>().as('n')).where('journey_id', '=', journeyId).executeTakeFirstOrThrow();
+    expect(Number(entries.n)).toBe(ENTRY_PAGE * 2 + 10);
+  });
 
   it('keeps them as one row per batch, and shows each as an instance with its path, counts and stop', async () => {
     const { journeyId, runner, entered } = await startedJourney('co', 4);
