@@ -75,6 +75,9 @@ describeEachDialect('Journeys: cohorts (users sent together who wait at a judgme
     expect(await lease()).toMatchObject({ entry_lease_owner: null, audience_done: 1 });
     const entries = await t().ctx.store.db.selectFrom('journey_entries').select((eb) => eb.fn.countAll<number>().as('n')).where('journey_id', '=', journeyId).executeTakeFirstOrThrow();
     expect(Number(entries.n)).toBe(ENTRY_PAGE * 2 + 10);
+    // Sent and stopped, so that the tests after this one find no batch or waiting member of it.
+    await dispatcher(t()).runOnce();
+    expectStatus(await t().request('POST', `/api/v1/journeys/${journeyId}/stop`), 200);
   });
 
   it('keeps them as one row per batch, and shows each as an instance with its path, counts and stop', async () => {
