@@ -4,3 +4,4 @@ export * from './body.js';
 export * from './date-param.js';
 export * from './response.js';
 export * from './receipt.js';
+export * from './message-template.js';

@@ -1,4 +1,5 @@
-import { buildUserMessage, serializeBatch, type UserMessageInput, type WebhookUserMessage } from '@hookreach/protocol';
+import { buildUserMessage, MAX_BATCH_SIZE, type UserMessageInput, type WebhookUserMessage } from '@hookreach/protocol';
+import { ChunkShape } from './chunk-shape.js';
 import { errors } from '../errors.js';
 import { newIds } from '../shared/ids.js';
 import type { OutboxChunk, OutboxCommon } from './outbox.js';
@@ -34,20 +35,33 @@ export function buildOutboxChunk(
   const batchIds = newIds('bat', end - start, common.now);
   const actionIdPool = newIds('act', userCount, common.now);
   const chunk: OutboxChunk = { batchIds, userCounts: new Array(end - start), bodies: new Array(end - start), rosters: new Array(end - start) };
+  // Most chunks' users differ in a few fields: their bodies are filled in from one template.
+  const shape = ChunkShape.of(batches, start, end, common, sendTime);
   let m = 0;
   for (let i = start; i < end; i++) {
     const users = batches[i]!;
     const batchId = batchIds[i - start]!;
-    const messages: WebhookUserMessage[] = new Array(users.length);
+    if (users.length < 1 || users.length > MAX_BATCH_SIZE) throw new RangeError(`a webhook batch holds 1 to ${MAX_BATCH_SIZE} users, got ${users.length}`);
+    const quotedBatchId = JSON.stringify(batchId);
+    const body: string[] = ['['];
     const roster: RosterEntry[] = new Array(users.length);
     for (let j = 0; j < users.length; j++, m++) {
-      const message = buildMessage(users[j]!, `batches[${i}][${j}]`, common, sendTime, batchId, actionIdPool[m]!);
-      messages[j] = message;
-      const profile = message.user_profile;
-      roster[j] = [actionIdPool[m]!, profile.customer_id, profile.target_type, profile.target_id];
+      const user = users[j]!;
+      const actionId = actionIdPool[m]!;
+      if (j > 0) body.push(',');
+      if (shape?.append(body, m, user, quotedBatchId, JSON.stringify(actionId))) {
+        const profile = user.user_profile as Record<string, string>;
+        roster[j] = [actionId, profile.customer_id!, profile.target_type!, profile.target_id!];
+      } else {
+        const message = buildMessage(user, `batches[${i}][${j}]`, common, sendTime, batchId, actionId);
+        body.push(JSON.stringify(message));
+        const profile = message.user_profile;
+        roster[j] = [actionId, profile.customer_id, profile.target_type, profile.target_id];
+      }
     }
+    body.push(']');
     chunk.userCounts[i - start] = users.length;
-    chunk.bodies[i - start] = serializeBatch(messages);
+    chunk.bodies[i - start] = body.join('');
     chunk.rosters[i - start] = encodeRoster(roster);
     if (enqueued) enqueued[i] = { batchId, actionIds: actionIdPool.slice(m - users.length, m) };
   }
