@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { RECEIPT_PATH } from '@hookreach/protocol';
+import secureJson from 'secure-json-parse';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.js';
 import { errors } from '../errors.js';
@@ -16,6 +17,26 @@ import { MAX_RECEIPTS, ReceiptAnswer, ReceiptHeaders, ReceiptList, ReceiptMessag
  * The document's receipt API, at its path and outside /api/v1: no Bearer token, the webhook's
  * signature instead, and every answer (errors included) in the document's `{code, message}` shape.
  */
+/**
+ * A report's JSON, refused as Fastify's own parser refuses it (empty, not JSON, or with a `__proto__` key or a
+ * `constructor.prototype`: secure-json-parse's rules), for less: a report that isSurelyValidReceiptList accepts
+ * has neither (no unknown field outside callback_params, no such key in it), so only the others are scanned,
+ * instead of two regular expressions over every report's text (about 5% of the route's CPU). Those it accepts
+ * are added to `wellFormed`.
+ */
+function parseReport(text: string, wellFormed: WeakSet<object>): unknown {
+  if (text.length === 0) throw errors.malformedJson('the body is empty');
+  let body: unknown;
+  try {
+    body = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    if (isSurelyValidReceiptList(body)) wellFormed.add(body as object);
+    else if (body !== null && typeof body === 'object') secureJson.scan(body, { protoAction: 'error', constructorAction: 'error' });
+  } catch (error) {
+    throw errors.malformedJson((error as Error).message);
+  }
+  return body;
+}
+
 export const receiptRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (base, { ctx }) => {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
   const { bodyLimit, timestampWindowSeconds } = ctx.config.receipts;
@@ -26,6 +47,16 @@ export const receiptRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (bas
   const signedQueries = new WeakMap<FastifyRequest, SignedQuery>();
   const answer = Type.Ref('ReceiptAnswer');
   const compile = buildValidator({ ReceiptMessage });
+  // Reports found well-formed while parsed: validation skips ajv for them (about 7% of the route's CPU).
+  const wellFormed = new WeakSet<object>();
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (_request, text, done) => {
+    try {
+      done(null, parseReport(text as string, wellFormed));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
 
   app.post(RECEIPT_PATH, {
     bodyLimit,
@@ -37,8 +68,8 @@ export const receiptRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (bas
       body: ReceiptList,
       response: { 200: answer, 400: answer, 401: answer, 413: answer, 415: answer },
     },
-    // A well-formed report skips ajv (about 7% of the route's CPU); any other gets ajv's errors.
-    validatorCompiler: (route) => (route.httpPart === 'body' ? withFastPath(compile(route) as ValidatorFunction, isSurelyValidReceiptList) : compile(route)),
+    // A well-formed report skips ajv; any other gets ajv's errors.
+    validatorCompiler: (route) => (route.httpPart === 'body' ? withFastPath(compile(route) as ValidatorFunction, (body) => wellFormed.has(body as object)) : compile(route)),
     // Stale, future or unsigned reports are refused before their body is read.
     onRequest: async (request) => {
       signedQueries.set(request, checkSignedQuery(request.query, request.headers['x-qa-hmac-signature'], ctx.clock.now(), timestampWindowSeconds));

@@ -37,6 +37,8 @@ function isSurelyValidCallbackParams(value: unknown): boolean {
   if (!isId(value.customerId, 0, RECEIPT_LIMITS.customerId)) return false;
   for (const key in value) {
     if (key === 'webhook_id' || key === 'batchId' || key === 'actionId' || key === 'customerId') continue;
+    // What secure-json-parse refuses: left to routes.ts's scan, so that the answer is the same.
+    if (key === '__proto__' || key === 'constructor') return false;
     if (!isText(value[key], 0, RECEIPT_LIMITS.paramValue)) return false;
   }
   return true;

@@ -6,9 +6,11 @@ import { createReceiptWebhook, postReceipts, receiptFor, receiptState, seedDeliv
 describeEachDialect('malformed receipt reports', (dialect) => {
   const t = useTestApp(dialect);
   let message: SeededMessage;
+  let webhookId: string;
 
   beforeAll(async () => {
     const webhook = await createReceiptWebhook(t());
+    webhookId = webhook.id;
     message = (await seedDelivery(t(), webhook.id, { users: 1 })).messages[0]!;
   });
 
@@ -32,6 +34,19 @@ describeEachDialect('malformed receipt reports', (dialect) => {
     expect(await refused(`${valid} []`, 400)).toMatch(/^The request body is not valid JSON/);
     expect(await refused('', 400)).toBe('The request body is not valid JSON: the body is empty');
     expect(await refused('[{"__proto__": {"x": 1}}]', 400)).toMatch(/^The request body is not valid JSON/);
+    // As Fastify's own parser: a __proto__ key anywhere, or a constructor with a prototype, even where extra fields are allowed.
+    const inParams = (extra: string) => valid.replace('"callback_params":{', `"callback_params":{${extra},`);
+    expect(await refused(inParams('"__proto__":"x"'), 400)).toBe('The request body is not valid JSON: Object contains forbidden prototype property');
+    expect(await refused(inParams('"\\u005f_proto__":"x"'), 400)).toBe('The request body is not valid JSON: Object contains forbidden prototype property');
+    expect(await refused(inParams('"constructor":{"prototype":{"x":1}}'), 400)).toBe('The request body is not valid JSON: Object contains forbidden prototype property');
+  });
+
+  it('reads a report with a byte order mark, and a "constructor" parameter that is only text', async () => {
+    const other = (await seedDelivery(t(), webhookId, { users: 1 })).messages[0]!;
+    const receipt = receiptFor(other, '200');
+    const body = `\ufeff${JSON.stringify([{ ...receipt, callback_params: { ...receipt.callback_params, constructor: 'text' } }])}`;
+    const res = await postReceipts(t(), body);
+    expect(res.json()).toEqual({ code: 200, message: 'Success' });
   });
 
   it('refuses wrong types and shapes with 400, listing every problem', async () => {

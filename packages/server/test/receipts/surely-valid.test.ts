@@ -68,6 +68,14 @@ describe('receipt reports: the quick check before ajv', () => {
     expect(isSurelyValidReceiptList(Array.from({ length: MAX_RECEIPTS + 1 }, receipt))).toBe(false);
   });
 
+  it('refuses the keys secure-json-parse looks for, so that routes.ts scans those reports', () => {
+    for (const key of ['__proto__', 'constructor']) {
+      const r = receipt();
+      const params = JSON.parse(JSON.stringify(r.callback_params).replace('{', `{"${key}":"x",`)) as Record<string, string>;
+      expect(isSurelyValidReceiptList([{ ...r, callback_params: params }])).toBe(false);
+    }
+  });
+
   it('leaves ajv\'s errors to a report the check refuses', () => {
     const validate = withFastPath(ajv, isSurelyValidReceiptList);
     expect(validate([receipt()])).toBe(true);
