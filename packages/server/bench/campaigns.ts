@@ -229,6 +229,8 @@ try {
     const cpuBefore = await server.cpuMicros();
     const bigTask = await runTask(api, big.id, bigHook, TASK_USERS, 'Bench task');
     const cpuMicrosPerUser = ((await server.cpuMicros()) - cpuBefore) / TASK_USERS;
+    // With BENCH_CPU_PROFILE_DIR, the task's profile ends here: the receipts' is the next file.
+    server.restartProfile();
     afterTask = await server.memory();
     progress(`receipts of the task's ${TASK_USERS} users`);
     const reported = await reportTaskReceipts(pool, dataDir, bigTask.id, bigHook);
