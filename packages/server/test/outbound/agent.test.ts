@@ -145,6 +145,17 @@ describe('the SSRF guard with 127.0.0.1/32 allowed', () => {
     expect(result.bodyText).toBe('hello /hello');
   });
 
+  it('leaves no timer behind a finished call, and refuses at once with a signal already aborted', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    await get(`http://127.0.0.1:${port}/hello`, agent);
+    expect(timers()).toBe(before);
+    const stopped = AbortSignal.abort();
+    const call = callHttp({ url: `http://127.0.0.1:${port}/hello`, method: 'GET', headers: {}, timeoutMs: 2000, maxBodyBytes: 10_000, dispatcher: agent, signal: stopped });
+    await expect(call).rejects.toMatchObject({ reason: 'aborted' });
+    expect(timers()).toBe(before);
+  });
+
   it('still refuses the rest of loopback', async () => {
     const error = await failure(get(`http://127.0.0.2:${port}/`, agent));
     expect(error.message).toContain('127.0.0.2 is loopback');
