@@ -17,8 +17,8 @@ function marker(index: number): string {
  */
 export class MessageTemplate {
   private constructor(
-    /** The text around the open fields: one more piece than fields. */
-    private readonly pieces: readonly string[],
+    /** The text around the open fields, in order: one more piece than open fields. */
+    readonly pieces: readonly string[],
     /** The open field (index in `fields`) after each piece, in the order of the text. */
     private readonly order: readonly number[],
   ) {}
@@ -63,4 +63,34 @@ export class MessageTemplate {
     out.push(pieces[0]!);
     for (let i = 0; i < order.length; i++) out.push(quoted[order[i]!]!, pieces[i + 1]!);
   }
+
+  /** Appends the values of the open fields to `out` in the order of the text: what goes between `pieces`. */
+  pushValues(out: string[], quoted: readonly string[]): void {
+    for (const field of this.order) out.push(quoted[field]!);
+  }
+
+  /** The template with field `field` (index in the compiled list) closed on `quoted` (JSON text): one value fewer per message. */
+  withValue(field: number, quoted: string): MessageTemplate {
+    const at = this.order.indexOf(field);
+    if (at < 0) return this;
+    const pieces = [...this.pieces.slice(0, at), this.pieces[at]! + quoted + this.pieces[at + 1]!, ...this.pieces.slice(at + 2)];
+    return new MessageTemplate(pieces, this.order.filter((f) => f !== field));
+  }
+}
+
+/**
+ * The body of a batch whose every message is `pieces` filled with values (`pieces.length - 1` per
+ * message, in the order of the text, JSON-quoted): the same text as appending each with a template.
+ */
+export function fillBatch(pieces: readonly string[], values: readonly string[]): string {
+  const perMessage = pieces.length - 1;
+  if (perMessage < 1 || values.length === 0 || values.length % perMessage !== 0) throw new RangeError(`cannot fill ${values.length} values into messages of ${perMessage}`);
+  const out: string[] = ['['];
+  for (let v = 0; v < values.length; ) {
+    if (v > 0) out.push(',');
+    out.push(pieces[0]!);
+    for (let i = 1; i <= perMessage; i++) out.push(values[v++]!, pieces[i]!);
+  }
+  out.push(']');
+  return out.join('');
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildUserMessage, MessageTemplate, type MessageField, type UserMessageInput } from '../src/index.js';
+import { buildUserMessage, fillBatch, MessageTemplate, type MessageField, type UserMessageInput } from '../src/index.js';
 
 const model: UserMessageInput = {
   user_profile: { target_type: 'OPEN_ID', target_id: 'o1', customer_id: 'c1' },
@@ -42,5 +42,23 @@ describe('MessageTemplate', () => {
     expect(MessageTemplate.compile(model, [['params', 'missing']])).toBeNull();
     const lookalike = { ...model, params: { coupon: '\u00000\u0000' } };
     expect(MessageTemplate.compile(lookalike, [['user_profile', 'target_id']])).toBeNull();
+  });
+
+  it('closes a field on a value, and fills whole batches from pieces and values in text order', () => {
+    const template = MessageTemplate.compile(model, fields)!;
+    const closed = template.withValue(2, JSON.stringify('act_fixed'));
+    expect(closed.pieces).toHaveLength(template.pieces.length - 1);
+    const users = [['o1', 'Hi', 'ignored', 'c1'], ['o2', 'Yo "2"', 'ignored', 'c2']].map((v) => v.map((x) => JSON.stringify(x)));
+    const values: string[] = [];
+    const appended: string[] = ['['];
+    users.forEach((quoted, i) => {
+      closed.pushValues(values, quoted);
+      if (i > 0) appended.push(',');
+      closed.appendTo(appended, quoted);
+    });
+    appended.push(']');
+    expect(fillBatch(closed.pieces, values)).toBe(appended.join(''));
+    expect(JSON.parse(fillBatch(closed.pieces, values))[1].callback_params.actionId).toBe('act_fixed');
+    expect(() => fillBatch(closed.pieces, values.slice(1))).toThrow(RangeError);
   });
 });

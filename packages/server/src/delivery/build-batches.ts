@@ -4,6 +4,7 @@ import { errors } from '../errors.js';
 import { newIds } from '../shared/ids.js';
 import type { OutboxChunk, OutboxCommon } from './outbox.js';
 import { encodeRoster, type RosterEntry } from './roster.js';
+import { compactBody } from './stored-body.js';
 
 /**
  * Batches as the outbox stores them: ids drawn, callback_params filled, each body serialised once
@@ -35,37 +36,58 @@ export function buildOutboxChunk(
   const batchIds = newIds('bat', end - start, common.now);
   const actionIdPool = newIds('act', userCount, common.now);
   const chunk: OutboxChunk = { batchIds, userCounts: new Array(end - start), bodies: new Array(end - start), rosters: new Array(end - start) };
-  // Most chunks' users differ in a few fields: their bodies are filled in from one template.
+  // Most chunks' users differ in a few fields: their bodies come from one template (chunk-shape.ts).
   const shape = ChunkShape.of(batches, start, end, common, sendTime);
   let m = 0;
   for (let i = start; i < end; i++) {
     const users = batches[i]!;
     const batchId = batchIds[i - start]!;
     if (users.length < 1 || users.length > MAX_BATCH_SIZE) throw new RangeError(`a webhook batch holds 1 to ${MAX_BATCH_SIZE} users, got ${users.length}`);
-    const quotedBatchId = JSON.stringify(batchId);
-    const body: string[] = ['['];
+    const template = shape?.forBatch(JSON.stringify(batchId));
+    const fields: (string[] | null)[] = new Array(users.length);
     const roster: RosterEntry[] = new Array(users.length);
-    for (let j = 0; j < users.length; j++, m++) {
-      const user = users[j]!;
-      const actionId = actionIdPool[m]!;
-      if (j > 0) body.push(',');
-      if (shape?.append(body, m, user, quotedBatchId, JSON.stringify(actionId))) {
-        const profile = user.user_profile as Record<string, string>;
-        roster[j] = [actionId, profile.customer_id!, profile.target_type!, profile.target_id!];
-      } else {
-        const message = buildMessage(user, `batches[${i}][${j}]`, common, sendTime, batchId, actionId);
-        body.push(JSON.stringify(message));
-        const profile = message.user_profile;
-        roster[j] = [actionId, profile.customer_id, profile.target_type, profile.target_id];
-      }
+    let fitting = 0;
+    for (let j = 0; j < users.length; j++) {
+      const quoted = shape ? shape.quotedFields(m + j, users[j]!, JSON.stringify(actionIdPool[m + j]!)) : null;
+      fields[j] = quoted;
+      if (quoted) fitting++;
     }
-    body.push(']');
+    if (template && fitting === users.length) {
+      // Every user fits the template: stored as its pieces and their values (stored-body.ts).
+      const values: string[] = [];
+      for (let j = 0; j < users.length; j++, m++) {
+        template.pushValues(values, fields[j]!);
+        roster[j] = rosterEntry(actionIdPool[m]!, users[j]!.user_profile as Record<string, string>);
+      }
+      chunk.bodies[i - start] = compactBody(template.pieces, values);
+    } else {
+      const body: string[] = ['['];
+      for (let j = 0; j < users.length; j++, m++) {
+        const user = users[j]!;
+        const actionId = actionIdPool[m]!;
+        if (j > 0) body.push(',');
+        const quoted = fields[j];
+        if (template && quoted) {
+          template.appendTo(body, quoted);
+          roster[j] = rosterEntry(actionId, user.user_profile as Record<string, string>);
+        } else {
+          const message = buildMessage(user, `batches[${i}][${j}]`, common, sendTime, batchId, actionId);
+          body.push(JSON.stringify(message));
+          roster[j] = rosterEntry(actionId, message.user_profile);
+        }
+      }
+      body.push(']');
+      chunk.bodies[i - start] = body.join('');
+    }
     chunk.userCounts[i - start] = users.length;
-    chunk.bodies[i - start] = body.join('');
     chunk.rosters[i - start] = encodeRoster(roster);
     if (enqueued) enqueued[i] = { batchId, actionIds: actionIdPool.slice(m - users.length, m) };
   }
   return chunk;
+}
+
+function rosterEntry(actionId: string, profile: Readonly<Record<string, string>>): RosterEntry {
+  return [actionId, profile.customer_id!, profile.target_type!, profile.target_id!];
 }
 
 /** One user's message with the engine's callback_params; a value that cannot be sent is a VALIDATION error naming the user. */

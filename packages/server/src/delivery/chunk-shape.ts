@@ -4,7 +4,7 @@ import type { OutboxCommon } from './outbox.js';
 const PROCESS_KEYS = ['processInstanceId', 'processInstanceStartTime', 'processNodeInstanceId', 'processNodeInstanceStartTime', 'groupName'] as const;
 const NONE: Readonly<Record<string, WireValue>> = Object.freeze({});
 
-/** Opened in every template, in this order: the values `append` starts with. */
+/** Opened in every template, in this order: the values `quotedFields` starts with. */
 const FIXED_OPEN: readonly MessageField[] = [
   ['user_profile', 'target_id'],
   ['user_profile', 'customer_id'],
@@ -12,6 +12,8 @@ const FIXED_OPEN: readonly MessageField[] = [
   ['callback_params', 'actionId'],
   ['callback_params', 'customerId'],
 ];
+/** Where FIXED_OPEN has the batchId. */
+const BATCH_ID_FIELD = 2;
 
 /**
  * How one chunk's messages are written from a single template (protocol's MessageTemplate): the ids
@@ -73,17 +75,21 @@ export class ChunkShape {
     return template === null ? null : new ChunkShape(template, open, fits);
   }
 
+  /** The template for one batch of the chunk: its batchId (JSON text) written in, not stored per user. */
+  forBatch(quotedBatchId: string): MessageTemplate {
+    return this.template.withValue(BATCH_ID_FIELD, quotedBatchId);
+  }
+
   /**
-   * Appends the message of the chunk's `m`-th user to `out`; false, appending nothing, when the user
-   * does not fit. Ids come as JSON text (quoted once per batch or user by the caller).
+   * The open fields' values of the chunk's `m`-th user as JSON text, indexed as the template's fields
+   * (the batchId's left empty: see forBatch); null when the user does not fit.
    */
-  append(out: string[], m: number, user: UserMessageInput, quotedBatchId: string, quotedActionId: string): boolean {
-    if (this.fits[m] !== 1) return false;
+  quotedFields(m: number, user: UserMessageInput, quotedActionId: string): string[] | null {
+    if (this.fits[m] !== 1) return null;
     const quotedCustomerId = JSON.stringify(user.user_profile.customer_id);
-    const quoted = [JSON.stringify(user.user_profile.target_id), quotedCustomerId, quotedBatchId, quotedActionId, quotedCustomerId];
+    const quoted = [JSON.stringify(user.user_profile.target_id), quotedCustomerId, '', quotedActionId, quotedCustomerId];
     for (const field of this.open) quoted.push(JSON.stringify(read(user, field) ?? ''));
-    this.template.appendTo(out, quoted);
-    return true;
+    return quoted;
   }
 }
 

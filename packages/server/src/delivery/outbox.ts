@@ -3,6 +3,7 @@ import type { Store } from '../store/database.js';
 import type { Dialect } from '../store/dialect.js';
 import type { Database, DeliveryBatchRow } from '../store/schema.js';
 import { refundTokens, takeSharedCapacity, type SharedLimits } from './shared-limits.js';
+import { bodyText } from './stored-body.js';
 
 /**
  * The delivery engine's queries on the outbox (`delivery_batches`, `delivery_bodies`,
@@ -53,7 +54,7 @@ export interface OutboxCommon {
   now: number;
 }
 
-/** New batches, column by column: each with its body and its roster (delivery/roster.ts). */
+/** New batches, column by column: each with its body (as stored: delivery/stored-body.ts) and its roster (delivery/roster.ts). */
 export interface OutboxChunk {
   batchIds: string[];
   userCounts: number[];
@@ -172,8 +173,8 @@ export async function claimBatches(store: Store, claim: Claim): Promise<ClaimedB
   // Only finished batches lose their bodies to retention, and a re-send checks first; this is the last guard.
   if (bodiless.length > 0) await failBodilessBatches(store, bodiless, claim.workerId, claim.now);
   return leased.flatMap((b) => {
-    const body = bodies.get(b.id);
-    return body === undefined ? [] : [{ ...b, body }];
+    const stored = bodies.get(b.id);
+    return stored === undefined ? [] : [{ ...b, body: bodyText(stored) }];
   });
 }
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildOutboxChunk, type EnqueuedBatch } from '../../src/delivery/build-batches.js';
 import { ChunkShape } from '../../src/delivery/chunk-shape.js';
 import type { OutboxCommon } from '../../src/delivery/outbox.js';
+import { bodyText } from '../../src/delivery/stored-body.js';
 
 const common: OutboxCommon = { workspaceId: 'ws_1', webhookId: 'whk_1', runKind: 'journey', taskId: null, journeyId: 'jrn_1', nodeId: 'send', maxAttempts: 5, due: 1_700_000_000_000, now: 1_700_000_000_000 };
 
@@ -41,14 +42,17 @@ describe('buildOutboxChunk bodies', () => {
     ];
     const enqueued: EnqueuedBatch[] = [];
     const chunk = buildOutboxChunk(batches, 0, batches.length, common, enqueued);
-    expect(chunk.bodies).toEqual(longWay(batches, enqueued));
+    expect(chunk.bodies.map(bodyText)).toEqual(longWay(batches, enqueued));
+    // The batches whose users all fit are stored as pieces and values; the others as text.
+    expect(chunk.bodies.map((b) => b.startsWith('\u0001'))).toEqual([true, false, false]);
+    expect(chunk.bodies[0]!.length).toBeLessThan(longWay(batches, enqueued)[0]!.length / 2);
     expect(JSON.parse(chunk.rosters[1]!)[0]).toEqual([enqueued[1]!.actionIds[0], 'c4', 'MOBILE', '138']);
   });
 
   it('come from one template for the users who share its shape', () => {
     const batches = [[user(1), user(2, { params: { coupon: 'C-42', greeting: 7 } }), user(3, { params: { greeting: 'x', coupon: 'C-42' } }), user(4)]];
     const shape = ChunkShape.of(batches, 0, 1, common, String(common.now))!;
-    const written = batches[0]!.map((u, m) => shape.append([], m, u, '"b"', '"a"'));
+    const written = batches[0]!.map((u, m) => shape.quotedFields(m, u, '"a"') !== null);
     expect(written).toEqual([true, false, false, true]);
   });
 
@@ -56,6 +60,16 @@ describe('buildOutboxChunk bodies', () => {
     const batches = [[user(1, { params: { coupon: 7 } }), user(2), user(3)]];
     const enqueued: EnqueuedBatch[] = [];
     expect(buildOutboxChunk(batches, 0, 1, common, enqueued).bodies).toEqual(longWay(batches, enqueued));
+  });
+
+  it('of a hundred users who fit are stored as pieces and values, and read back as the same text', () => {
+    const batches = [Array.from({ length: 100 }, (_, n) => user(n))];
+    const enqueued: EnqueuedBatch[] = [];
+    const stored = buildOutboxChunk(batches, 0, 1, common, enqueued).bodies[0]!;
+    const text = longWay(batches, enqueued)[0]!;
+    expect(bodyText(stored)).toBe(text);
+    expect(stored.length).toBeLessThan(text.length / 3);
+    expect(bodyText(text)).toBe(text);
   });
 
   it('refuse an id with NUL, naming the user, as before', () => {

@@ -8,6 +8,7 @@ import { enqueueBatches, type EnqueuedBatch, type EnqueueInput } from '../../src
 import type { DeliveryUser } from '../../src/delivery/schemas.js';
 import type { DeliveryBatchRow } from '../../src/store/schema.js';
 import type { TestApp } from '../support/test-app.js';
+import { bodyText } from '../../src/delivery/stored-body.js';
 
 export const WORKSPACE = DEFAULT_WORKSPACE_ID;
 export const KEY = 'k3y-S3cret-value';
@@ -75,7 +76,7 @@ export async function deliveryUsers(t: TestApp, id: string): Promise<DeliveryUse
 /** The exact body a batch sends. */
 export async function bodyOf(t: TestApp, id: string): Promise<string> {
   const row = await t.ctx.store.db.selectFrom('delivery_bodies').select('body').where('batch_id', '=', id).executeTakeFirstOrThrow();
-  return row.body;
+  return bodyText(row.body);
 }
 
 export async function messageRows(t: TestApp, id: string) {

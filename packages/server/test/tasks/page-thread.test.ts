@@ -9,6 +9,7 @@ import { defaultPageSource, inlinePageSource, threadPageSource } from '../../src
 import { sendSpecOf } from '../../src/tasks/plan-page.js';
 import { DEFAULT_TASK_LEASE_MS } from '../../src/tasks/task-runner.js';
 import { createTask, createTaskWebhook, dispatcher, expectStatus, receivedUsers, runner, runToEnd, seedAudience, taskBody, type SeedUser } from './support.js';
+import { bodyText } from '../../src/delivery/stored-body.js';
 
 class Crash extends Error {}
 
@@ -27,7 +28,7 @@ function comparable(page: BuiltPage) {
   const rosters = chunk.rosters.map((roster) => JSON.parse(roster) as RosterEntry[]);
   const actionAt = new Map(rosters.flat().map((entry, i) => [entry[0], i]));
   const bodies = chunk.bodies.map((body) =>
-    (JSON.parse(body) as { callback_params: { batchId: string; actionId: string } }[]).map((m) => ({ ...m, callback_params: { ...m.callback_params, batchId: batchAt.get(m.callback_params.batchId), actionId: actionAt.get(m.callback_params.actionId) } })),
+    (JSON.parse(bodyText(body)) as { callback_params: { batchId: string; actionId: string } }[]).map((m) => ({ ...m, callback_params: { ...m.callback_params, batchId: batchAt.get(m.callback_params.batchId), actionId: actionAt.get(m.callback_params.actionId) } })),
   );
   return {
     progress: page.progress,
