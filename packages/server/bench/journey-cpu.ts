@@ -22,6 +22,7 @@ import { bootstrap, DEFAULT_WORKSPACE_ID } from '../src/access/bootstrap.js';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import type { AppContext } from '../src/context.js';
+import { bodyText } from '../src/delivery/stored-body.js';
 import { JourneyRunner } from '../src/journeys/journey-runner.js';
 import { Metrics } from '../src/metrics/metrics.js';
 import { createOutboundAgent } from '../src/outbound/agent.js';
@@ -112,7 +113,7 @@ async function deliver(column: 'task_id' | 'journey_id', id: string): Promise<st
   const rows = await store.db.selectFrom('delivery_batches as b').innerJoin('delivery_bodies as d', 'd.batch_id', 'b.id').select(['b.id', 'd.body']).where(`b.${column}`, '=', id).orderBy('b.id').execute();
   const start = Date.now() - rows.length;
   for (const [i, row] of rows.entries()) await store.db.updateTable('delivery_batches').set({ status: 'succeeded', finished_at: start + i, updated_at: start + i }).where('id', '=', row.id).execute();
-  return rows.map((row) => JSON.stringify((JSON.parse(row.body) as WebhookUserMessage[]).map((m) => ({
+  return rows.map((row) => JSON.stringify((JSON.parse(bodyText(row.body)) as WebhookUserMessage[]).map((m) => ({
     msg_id: randomBytes(16).toString('hex'), status: '200', cst_id: m.user_profile.customer_id, send_time: String(Date.now()), callback_params: m.callback_params,
   }))));
 }
