@@ -168,13 +168,23 @@ export async function claimBatches(store: Store, claim: Claim): Promise<ClaimedB
   const leased = await leaseWithinLimits(store, claim);
   if (leased.length === 0) return [];
   const rows = await store.db.selectFrom('delivery_bodies').select(['batch_id', 'body']).where('batch_id', 'in', leased.map((b) => b.id)).execute();
-  const bodies = new Map(rows.map((r) => [r.batch_id, r.body]));
-  const bodiless = leased.filter((b) => !bodies.has(b.id)).map((b) => b.id);
+  const bodies = new Map<string, string>();
+  const unreadable: string[] = [];
+  for (const row of rows) {
+    try {
+      bodies.set(row.batch_id, bodyText(row.body));
+    } catch {
+      unreadable.push(row.batch_id);
+    }
+  }
   // Only finished batches lose their bodies to retention, and a re-send checks first; this is the last guard.
-  if (bodiless.length > 0) await failBodilessBatches(store, bodiless, claim.workerId, claim.now);
+  const bodiless = leased.filter((b) => !bodies.has(b.id) && !unreadable.includes(b.id)).map((b) => b.id);
+  if (bodiless.length > 0) await failUnsendableBatches(store, bodiless, claim.workerId, claim.now, 'the body was purged by retention');
+  // A stored body that does not make a batch's text (a damaged row): that batch fails, the others go on.
+  if (unreadable.length > 0) await failUnsendableBatches(store, unreadable, claim.workerId, claim.now, 'the stored body could not be read');
   return leased.flatMap((b) => {
-    const stored = bodies.get(b.id);
-    return stored === undefined ? [] : [{ ...b, body: bodyText(stored) }];
+    const body = bodies.get(b.id);
+    return body === undefined ? [] : [{ ...b, body }];
   });
 }
 
@@ -191,10 +201,10 @@ async function leaseWithinLimits(store: Store, claim: Claim) {
   });
 }
 
-async function failBodilessBatches(store: Store, ids: string[], workerId: string, now: number): Promise<void> {
+async function failUnsendableBatches(store: Store, ids: string[], workerId: string, now: number, error: string): Promise<void> {
   await store.db
     .updateTable('delivery_batches')
-    .set({ status: 'failed', lease_owner: null, lease_expires_at: null, finished_at: now, updated_at: now, last_error: JSON.stringify({ at: now, error: 'the body was purged by retention' }) })
+    .set({ status: 'failed', lease_owner: null, lease_expires_at: null, finished_at: now, updated_at: now, last_error: JSON.stringify({ at: now, error }) })
     .where('id', 'in', ids)
     .where('lease_owner', '=', workerId)
     .execute();

@@ -15,9 +15,10 @@ export function compactBody(pieces: readonly string[], values: readonly string[]
   return COMPACT + pieces.join(SEPARATOR) + COMPACT + values.join(SEPARATOR);
 }
 
-/** The JSON text a stored body stands for: the same bytes fillBatch (and serializeBatch) write. */
+/** The JSON text a stored body stands for: the same bytes fillBatch (and serializeBatch) write; RangeError for a damaged one. */
 export function bodyText(stored: string): string {
   if (!stored.startsWith(COMPACT)) return stored;
   const split = stored.indexOf(COMPACT, 1);
+  if (split < 0) throw new RangeError('a stored body without its values');
   return fillBatch(stored.slice(1, split).split(SEPARATOR), stored.slice(split + 1).split(SEPARATOR));
 }

@@ -53,6 +53,22 @@ describeEachDialect('dispatcher: the success path', (dialect) => {
     expect(await engine.runOnce()).toBe(0);
   });
 
+  it('fails a batch whose stored body is damaged or gone, and sends the others', async () => {
+    const webhookId = await createWebhook(t(), receiver.url);
+    const [damaged, gone, fine] = await enqueue(t(), webhookId, [2, 2, 2]);
+    const { db } = t().ctx.store;
+    await db.updateTable('delivery_bodies').set({ body: '\u0001pieces without values' }).where('batch_id', '=', damaged!.batchId).execute();
+    await db.deleteFrom('delivery_bodies').where('batch_id', '=', gone!.batchId).execute();
+    const before = receiver.stats.accepted;
+    expect(await dispatcher(t()).drain()).toBe(1);
+    expect(receiver.stats.accepted - before).toBe(1);
+    expect(await batchRow(t(), fine!.batchId)).toMatchObject({ status: 'succeeded' });
+    const error = async (id: string) => JSON.parse((await batchRow(t(), id))!.last_error!).error as string;
+    expect(await batchRow(t(), damaged!.batchId)).toMatchObject({ status: 'failed', lease_owner: null });
+    expect(await error(damaged!.batchId)).toBe('the stored body could not be read');
+    expect(await error(gone!.batchId)).toBe('the body was purged by retention');
+  });
+
   it('wakes up at once when this process enqueues, and polls for the rest', async () => {
     const webhookId = await createWebhook(t(), receiver.url);
     const engine = dispatcher(t(), { pollIntervalMs: 60_000 });
