@@ -116,8 +116,12 @@ export function buildUserMessage(input: UserMessageInput): WebhookUserMessage {
 
 /** The POST body: a JSON array of 1 to 100 messages (RangeError otherwise). */
 export function serializeBatch(messages: readonly WebhookUserMessage[]): string {
-  if (!Array.isArray(messages) || messages.length < 1 || messages.length > MAX_BATCH_SIZE) {
-    throw new RangeError(`a webhook batch holds 1 to ${MAX_BATCH_SIZE} users, got ${Array.isArray(messages) ? messages.length : typeof messages}`);
-  }
+  if (!Array.isArray(messages)) throw new RangeError(`a webhook batch holds 1 to ${MAX_BATCH_SIZE} users, got ${typeof messages}`);
+  assertBatchSize(messages.length);
   return JSON.stringify(messages);
+}
+
+/** Throws a RangeError unless `users` is a batch size the guide allows (1 to MAX_BATCH_SIZE). */
+export function assertBatchSize(users: number): void {
+  if (users < 1 || users > MAX_BATCH_SIZE) throw new RangeError(`a webhook batch holds 1 to ${MAX_BATCH_SIZE} users, got ${users}`);
 }

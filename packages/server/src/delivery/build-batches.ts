@@ -1,4 +1,4 @@
-import { buildUserMessage, MAX_BATCH_SIZE, type UserMessageInput, type WebhookUserMessage } from '@hookreach/protocol';
+import { assertBatchSize, buildUserMessage, type UserMessageInput, type WebhookUserMessage } from '@hookreach/protocol';
 import { ChunkShape } from './chunk-shape.js';
 import { errors } from '../errors.js';
 import { newIds } from '../shared/ids.js';
@@ -42,7 +42,7 @@ export function buildOutboxChunk(
   for (let i = start; i < end; i++) {
     const users = batches[i]!;
     const batchId = batchIds[i - start]!;
-    if (users.length < 1 || users.length > MAX_BATCH_SIZE) throw new RangeError(`a webhook batch holds 1 to ${MAX_BATCH_SIZE} users, got ${users.length}`);
+    assertBatchSize(users.length);
     const template = shape?.forBatch(JSON.stringify(batchId));
     const fields: (string[] | null)[] = new Array(users.length);
     const roster: RosterEntry[] = new Array(users.length);

@@ -168,17 +168,22 @@ export async function claimBatches(store: Store, claim: Claim): Promise<ClaimedB
   const leased = await leaseWithinLimits(store, claim);
   if (leased.length === 0) return [];
   const rows = await store.db.selectFrom('delivery_bodies').select(['batch_id', 'body']).where('batch_id', 'in', leased.map((b) => b.id)).execute();
+  const stored = new Map(rows.map((r) => [r.batch_id, r.body]));
   const bodies = new Map<string, string>();
+  const bodiless: string[] = [];
   const unreadable: string[] = [];
-  for (const row of rows) {
-    try {
-      bodies.set(row.batch_id, bodyText(row.body));
-    } catch {
-      unreadable.push(row.batch_id);
+  for (const { id } of leased) {
+    const body = stored.get(id);
+    if (body === undefined) bodiless.push(id);
+    else {
+      try {
+        bodies.set(id, bodyText(body));
+      } catch {
+        unreadable.push(id);
+      }
     }
   }
   // Only finished batches lose their bodies to retention, and a re-send checks first; this is the last guard.
-  const bodiless = leased.filter((b) => !bodies.has(b.id) && !unreadable.includes(b.id)).map((b) => b.id);
   if (bodiless.length > 0) await failUnsendableBatches(store, bodiless, claim.workerId, claim.now, 'the body was purged by retention');
   // A stored body that does not make a batch's text (a damaged row): that batch fails, the others go on.
   if (unreadable.length > 0) await failUnsendableBatches(store, unreadable, claim.workerId, claim.now, 'the stored body could not be read');

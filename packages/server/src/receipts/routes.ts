@@ -14,10 +14,6 @@ import { isSurelyValidReceiptList } from './surely-valid.js';
 import { MAX_RECEIPTS, ReceiptAnswer, ReceiptHeaders, ReceiptList, ReceiptMessage, ReceiptQuery, RejectedReceipt } from './schemas.js';
 
 /**
- * The document's receipt API, at its path and outside /api/v1: no Bearer token, the webhook's
- * signature instead, and every answer (errors included) in the document's `{code, message}` shape.
- */
-/**
  * A report's JSON, refused as Fastify's own parser refuses it (empty, not JSON, or with a `__proto__` key or a
  * `constructor.prototype`: secure-json-parse's rules), for less: a report that isSurelyValidReceiptList accepts
  * has neither (no unknown field outside callback_params, no such key in it), so only the others are scanned,
@@ -37,6 +33,10 @@ function parseReport(text: string, wellFormed: WeakSet<object>): unknown {
   return body;
 }
 
+/**
+ * The document's receipt API, at its path and outside /api/v1: no Bearer token, the webhook's
+ * signature instead, and every answer (errors included) in the document's `{code, message}` shape.
+ */
 export const receiptRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (base, { ctx }) => {
   const app = base.withTypeProvider<TypeBoxTypeProvider>();
   const { bodyLimit, timestampWindowSeconds } = ctx.config.receipts;
