@@ -1,9 +1,11 @@
-import { CompiledQuery, sql, type ExpressionBuilder, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
 import type { Store } from '../store/database.js';
 import type { Dialect } from '../store/dialect.js';
 import type { Database, DeliveryBatchRow } from '../store/schema.js';
 import { refundTokens, takeSharedCapacity, type SharedLimits } from './shared-limits.js';
 import { bodyText } from './stored-body.js';
+import { ATTEMPT_INSERT, BODIES, LAST_ATTEMPTS, LEASE, SUCCEEDED, UNSUCCEEDED } from './outbox-sql.js';
+import { chunk, IN_CHUNK } from '../store/queries.js';
 
 /**
  * The delivery engine's queries on the outbox (`delivery_batches`, `delivery_bodies`,
@@ -147,11 +149,6 @@ export async function findWebhooksWithDueWork(db: Kysely<Database>, now: number)
     .execute();
 }
 
-const CLAIM_RETURNING = [
-  'delivery_batches.id', 'delivery_batches.workspace_id', 'delivery_batches.webhook_id', 'delivery_batches.run_kind', 'delivery_batches.task_id',
-  'delivery_batches.journey_id', 'delivery_batches.node_id', 'delivery_batches.user_count', 'delivery_batches.attempts', 'delivery_batches.max_attempts',
-] as const;
-
 /** What a claim asks for: up to `limit` due batches of one webhook, leased to `workerId` until `leaseExpiresAt`. */
 export interface Claim {
   webhookId: string;
@@ -167,8 +164,11 @@ export interface Claim {
 export async function claimBatches(store: Store, claim: Claim): Promise<ClaimedBatch[]> {
   const leased = await leaseWithinLimits(store, claim);
   if (leased.length === 0) return [];
-  const rows = await store.db.selectFrom('delivery_bodies').select(['batch_id', 'body']).where('batch_id', 'in', leased.map((b) => b.id)).execute();
-  const stored = new Map(rows.map((r) => [r.batch_id, r.body]));
+  const stored = new Map<string, string>();
+  for (const part of chunk(leased.map((b) => b.id), IN_CHUNK)) {
+    const { rows } = await store.db.executeQuery<{ batch_id: string; body: string }>(CompiledQuery.raw(BODIES(store.dialect, part.length), part));
+    for (const r of rows) stored.set(r.batch_id, r.body);
+  }
   const bodies = new Map<string, string>();
   const bodiless: string[] = [];
   const unreadable: string[] = [];
@@ -215,45 +215,9 @@ async function failUnsendableBatches(store: Store, ids: string[], workerId: stri
     .execute();
 }
 
-async function leaseBatches(db: Kysely<Database>, dialect: Dialect, claim: Claim, limit: number) {
-  const due = db
-    .selectFrom('delivery_batches')
-    .select('id')
-    .where('webhook_id', '=', claim.webhookId)
-    .where('status', '=', 'pending')
-    .where('next_attempt_at', '<=', claim.now)
-    .orderBy('next_attempt_at')
-    .limit(limit);
-  const lease = (eb: ExpressionBuilder<Database, 'delivery_batches'>) => ({
-    status: 'sending',
-    lease_owner: claim.workerId,
-    lease_expires_at: claim.leaseExpiresAt,
-    attempts: eb('delivery_batches.attempts', '+', 1),
-    updated_at: claim.now,
-  });
-  if (dialect === 'sqlite') {
-    // SQLite serialises writers: the subquery's rows cannot be claimed by anyone else meanwhile.
-    return db.updateTable('delivery_batches').set(lease).where('id', 'in', due).returning(CLAIM_RETURNING).execute();
-  }
-  // PostgreSQL: other workers skip the rows this one locks. The CTE is materialised on purpose: as an
-  // `IN (subquery)`, the planner may rescan the subquery per row, and each rescan skips the rows this
-  // very statement already updated, so it would claim far more than the limit.
-  return db
-    .with((cte) => cte('due').materialized(), () => due.forUpdate().skipLocked())
-    .updateTable('delivery_batches')
-    .from('due')
-    .set(lease)
-    .whereRef('delivery_batches.id', '=', 'due.id')
-    .where('delivery_batches.status', '=', 'pending')
-    .returning(CLAIM_RETURNING)
-    .execute();
-}
-
-function guardOf(guard: LeaseGuard) {
-  return (eb: ExpressionBuilder<Database, 'delivery_batches'>) =>
-    'owner' in guard
-      ? eb.and([eb('lease_owner', '=', guard.owner), eb('status', '=', 'sending')])
-      : eb.and([eb('status', '=', 'sending'), eb('lease_expires_at', '<=', guard.expiredBy)]);
+async function leaseBatches(db: Kysely<Database>, dialect: Dialect, claim: Claim, limit: number): Promise<Omit<ClaimedBatch, 'body'>[]> {
+  const params = [claim.workerId, claim.leaseExpiresAt, claim.now, claim.webhookId, claim.now, limit];
+  return (await db.executeQuery<Omit<ClaimedBatch, 'body'>>(CompiledQuery.raw(LEASE[dialect], params))).rows;
 }
 
 /**
@@ -262,75 +226,44 @@ function guardOf(guard: LeaseGuard) {
  */
 export async function recordAttempts(store: Store, guard: LeaseGuard, records: readonly AttemptRecord[], now: number): Promise<Set<string>> {
   if (records.length === 0) return new Set();
+  const { dialect } = store;
+  const [kind, guardValue] = 'owner' in guard ? (['owner', guard.owner] as const) : (['expiredBy', guard.expiredBy] as const);
   return store.db.transaction().execute(async (trx) => {
     const applied = new Set<string>();
     const succeeded = records.filter((r) => r.next.status === 'succeeded').map((r) => r.batchId);
-    if (succeeded.length > 0) {
-      const rows = await trx
-        .updateTable('delivery_batches')
-        .set({ status: 'succeeded', lease_owner: null, lease_expires_at: null, updated_at: now, finished_at: now })
-        .where('id', 'in', succeeded)
-        .where(guardOf(guard))
-        .returning('id')
-        .execute();
+    for (const part of chunk(succeeded, IN_CHUNK)) {
+      const { rows } = await trx.executeQuery<{ id: string }>(CompiledQuery.raw(SUCCEEDED[kind](dialect, part.length), [now, now, ...part, guardValue]));
       for (const row of rows) applied.add(row.id);
     }
     for (const record of records) {
       const next = record.next;
       if (next.status === 'succeeded') continue;
-      const result = await trx
-        .updateTable('delivery_batches')
-        .set({
-          status: next.status,
-          lease_owner: null,
-          lease_expires_at: null,
-          last_error: next.lastError,
-          updated_at: now,
-          ...(next.status === 'pending' ? { next_attempt_at: next.nextAttemptAt } : { finished_at: now }),
-        })
-        .where('id', '=', record.batchId)
-        .where(guardOf(guard))
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) > 0) applied.add(record.batchId);
+      const time = next.status === 'pending' ? next.nextAttemptAt : now;
+      const result = await trx.executeQuery(CompiledQuery.raw(UNSUCCEEDED[next.status][kind][dialect], [next.status, next.lastError, now, time, record.batchId, guardValue]));
+      if (Number(result.numAffectedRows ?? 0) > 0) applied.add(record.batchId);
     }
     if (applied.size === 0) return applied;
-    await insertAttemptRows(trx, records.filter((r) => applied.has(r.batchId)));
+    await insertAttemptRows(trx, dialect, records.filter((r) => applied.has(r.batchId)));
     return applied;
   });
 }
 
 /** Attempt rows are numbered 1, 2, ... over a batch's whole life, across re-sends on demand. */
-async function insertAttemptRows(trx: Transaction<Database>, records: readonly AttemptRecord[]): Promise<void> {
-  const ids = records.map((r) => r.batchId);
+async function insertAttemptRows(trx: Transaction<Database>, dialect: Dialect, records: readonly AttemptRecord[]): Promise<void> {
   const last = new Map<string, number>();
-  const rows = await trx
-    .selectFrom('delivery_attempts')
-    .select(['batch_id', (eb) => eb.fn.max('attempt').as('n')])
-    .where('batch_id', 'in', ids)
-    .groupBy('batch_id')
-    .execute();
-  for (const row of rows) last.set(row.batch_id, Number(row.n));
-  await trx
-    .insertInto('delivery_attempts')
-    .values(
-      records.map((r) => {
-        const attempt = (last.get(r.batchId) ?? 0) + 1;
-        last.set(r.batchId, attempt);
-        return {
-          batch_id: r.batchId,
-          attempt,
-          started_at: r.startedAt,
-          latency_ms: r.latencyMs,
-          success: r.success ? 1 : 0,
-          retryable: r.retryable ? 1 : 0,
-          http_status: r.httpStatus,
-          code: r.code,
-          message: r.message,
-          error: r.error,
-        };
-      }),
-    )
-    .execute();
+  for (const part of chunk(records.map((r) => r.batchId), IN_CHUNK)) {
+    const { rows } = await trx.executeQuery<{ batch_id: string; n: number }>(CompiledQuery.raw(LAST_ATTEMPTS(dialect, part.length), part));
+    for (const row of rows) last.set(row.batch_id, Number(row.n));
+  }
+  for (const part of chunk(records, IN_CHUNK)) {
+    const params: unknown[] = [];
+    for (const r of part) {
+      const attempt = (last.get(r.batchId) ?? 0) + 1;
+      last.set(r.batchId, attempt);
+      params.push(r.batchId, attempt, r.startedAt, r.latencyMs, r.success ? 1 : 0, r.retryable ? 1 : 0, r.httpStatus, r.code, r.message, r.error);
+    }
+    await trx.executeQuery(CompiledQuery.raw(ATTEMPT_INSERT(dialect, part.length), params));
+  }
 }
 
 /** Gives back leases this worker will not finish (graceful stop): due now, the unfinished attempt not counted. */

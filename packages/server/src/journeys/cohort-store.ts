@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import { chunk, IN_CHUNK } from '../receipts/store.js';
+import { chunk, IN_CHUNK } from '../store/queries.js';
 import type { Dialect } from '../store/dialect.js';
 import type { Database, JourneyCohortRow, JourneyCohortUsersRow } from '../store/schema.js';
 import { pathLine } from './path.js';

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Principal } from '../access/principal.js';
 import type { AppContext } from '../context.js';
 import { errors } from '../errors.js';
-import { chunk, IN_CHUNK } from '../receipts/store.js';
+import { chunk, IN_CHUNK } from '../store/queries.js';
 import { newIds } from '../shared/ids.js';
 import type { Database } from '../store/schema.js';
 import { compileGraph } from './graph.js';

@@ -1,5 +1,5 @@
 import { CompiledQuery, sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
-import { chunk, compare, IN_CHUNK } from '../receipts/store.js';
+import { chunk, compare, IN_CHUNK } from '../store/queries.js';
 import type { Database as SqliteConnection, Statement as SqliteStatement } from 'better-sqlite3';
 import type { Store } from '../store/database.js';
 import type { Dialect } from '../store/dialect.js';

@@ -1,5 +1,6 @@
 import { judge, walk, receiptCodesOf, type InstanceState } from './advance.js';
-import { lastJourneyReceivedAt, latestReceipts, chunk } from '../receipts/store.js';
+import { lastJourneyReceivedAt, latestReceipts } from '../receipts/store.js';
+import { chunk } from '../store/queries.js';
 import type { JourneyStepRow } from '../store/schema.js';
 import { changeOf, stateOf, visitIdSource } from './advance-due.js';
 import type { JourneyGraph } from './graph.js';

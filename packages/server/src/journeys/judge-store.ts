@@ -1,6 +1,6 @@
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Database, JourneyInstanceRow } from '../store/schema.js';
-import { chunk, IN_CHUNK } from '../receipts/store.js';
+import { chunk, IN_CHUNK } from '../store/queries.js';
 
 /**
  * The judgment's queries. Each finds users waiting at a judgment node (`phase = 'judge'`) of a

@@ -1,4 +1,4 @@
-import { compare } from '../receipts/store.js';
+import { compare } from '../store/queries.js';
 
 /**
  * Count rows of the same key summed into one (their `users` added), in key order: each counter is

@@ -1,9 +1,9 @@
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { Store } from '../store/database.js';
 import type { Dialect } from '../store/dialect.js';
-import { placeholders, textsByCount, tuples } from '../store/queries.js';
+import { chunk, compare, IN_CHUNK, placeholders, textsByCount, tuples } from '../store/queries.js';
 import type { Database, ReceiptCountRow, ReceiptRow } from '../store/schema.js';
-import { chunk, compare, FEW_CLAIMS, IN_CHUNK, type MessageKey } from './store.js';
+import { FEW_CLAIMS, type MessageKey } from './store.js';
 
 /*
  * Receipt counts per batch and status code (migration 0019): what a report adds to them, and the

@@ -1,26 +1,13 @@
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { Store } from '../store/database.js';
 import type { Dialect } from '../store/dialect.js';
-import { dialectText, placeholders, textsByCount } from '../store/queries.js';
+import { chunk, compare, dialectText, IN_CHUNK, placeholders, textsByCount } from '../store/queries.js';
 import { findInRoster, rosterEntries } from '../delivery/roster.js';
 import type { Database, ReceiptRow } from '../store/schema.js';
-
-/** Longest `in (...)` list of bound variables per query: far below SQLite's variable limit. */
-export const IN_CHUNK = 500;
-
-/** Code-unit order, the same in every process (localeCompare is not). */
-export const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Whether a database error is PostgreSQL choosing this transaction as a deadlock victim. */
 export function isDeadlock(error: unknown): boolean {
   return (error as { code?: unknown } | null)?.code === '40P01';
-}
-
-/** `list` cut into consecutive pieces of at most `size`. */
-export function chunk<T>(list: readonly T[], size: number): T[][] {
-  const pieces: T[][] = [];
-  for (let i = 0; i < list.length; i += size) pieces.push(list.slice(i, i + size));
-  return pieces;
 }
 
 /** What the receipts endpoint needs of a webhook: how it authenticates and its receipt settings. */

@@ -51,3 +51,16 @@ export function textsByCount(build: (count: number) => string): (dialect: Dialec
     return texts[dialect];
   };
 }
+
+/** Longest `in (...)` list of bound variables per query: far below SQLite's variable limit. */
+export const IN_CHUNK = 500;
+
+/** Code-unit order, the same in every process (localeCompare is not). */
+export const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** `list` cut into consecutive pieces of at most `size`. */
+export function chunk<T>(list: readonly T[], size: number): T[][] {
+  const pieces: T[][] = [];
+  for (let i = 0; i < list.length; i += size) pieces.push(list.slice(i, i + size));
+  return pieces;
+}
