@@ -1,0 +1,29 @@
+import { fillBatch } from '@hookreach/protocol';
+import { describe, expect, it } from 'vitest';
+import { bodyText, compactBody } from '../../src/delivery/stored-body.js';
+
+const quoted = (text: string) => JSON.stringify(text);
+
+describe('bodyText of a compact body', () => {
+  it('is fillBatch of its pieces and values, for one message or many, one value each or several', () => {
+    const cases: [string[], string[]][] = [
+      [['{"a":', '}'], [quoted('x')]],
+      [['{"a":', '}'], [quoted('x'), quoted('y'), quoted('z')]],
+      [['{"a":', ',"b":', ',"c":', '}'], Array.from({ length: 300 }, (_, i) => quoted(`v${i}`))],
+      // An empty value (never written, but the stored form allows it) and a value with quotes and non-ASCII.
+      [['{"a":', ',"b":', '}'], ['""', quoted('say "hi" 你好'), quoted('z'), '""']],
+    ];
+    for (const [pieces, values] of cases) expect(bodyText(compactBody(pieces, values))).toBe(fillBatch(pieces, values));
+  });
+
+  it('refuses a damaged body: values that do not fill whole messages, or no open field', () => {
+    const pieces = ['{"a":', ',"b":', '}'];
+    expect(() => bodyText(compactBody(pieces, [quoted('x'), quoted('y'), quoted('z')]))).toThrow(RangeError);
+    expect(() => bodyText(compactBody(['{}'], [quoted('x')]))).toThrow(RangeError);
+    expect(() => bodyText('\u0001{"a":\u0002}')).toThrow(RangeError);
+  });
+
+  it('leaves JSON text as it is', () => {
+    expect(bodyText('[{"a":"x"}]')).toBe('[{"a":"x"}]');
+  });
+});
