@@ -36,8 +36,11 @@ process.on('message', (message: { type?: string }) => {
   if (message.type === 'cpu') send({ cpu: process.cpuUsage() });
   if (message.type === 'rss') send({ maxRssKb: process.resourceUsage().maxRSS, ...process.memoryUsage() });
   if (message.type === 'exit') {
-    send({ maxRssKb: process.resourceUsage().maxRSS });
-    void writeProfile().then(() => setTimeout(() => process.exit(0), 50));
+    // The profile first: the bench may end as soon as it has the answer, and the last phase's profile with it.
+    void writeProfile().then(() => {
+      send({ maxRssKb: process.resourceUsage().maxRSS });
+      setTimeout(() => process.exit(0), 50);
+    });
   }
 });
 
