@@ -5,40 +5,21 @@
  * SQLite store with BENCH_CLAIM_BATCHES batches of 100 users (default 3,000), claimed BENCH_CLAIM_LIMIT
  * at a time (default 16). Steadier than the campaigns bench for comparing two versions of this path.
  */
-import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { UserMessageInput } from '@hookreach/protocol';
-import { bootstrap, DEFAULT_WORKSPACE_ID } from '../src/access/bootstrap.js';
-import { buildApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
-import type { AppContext } from '../src/context.js';
+import { DEFAULT_WORKSPACE_ID } from '../src/access/bootstrap.js';
 import { enqueueBatches } from '../src/delivery/enqueue.js';
 import { claimBatches, recordAttempts, type AttemptRecord } from '../src/delivery/outbox.js';
-import { Metrics } from '../src/metrics/metrics.js';
-import { createOutboundAgent } from '../src/outbound/agent.js';
-import { createSecretBox } from '../src/secrets/secret-box.js';
-import { openConfiguredStore } from '../src/server.js';
-import { systemClock } from '../src/shared/clock.js';
-import { migrateToLatest } from '../src/store/migrate.js';
+import { inProcessServer } from './in-process.js';
 import { round } from './support.js';
 
 const BATCHES = Number(process.env.BENCH_CLAIM_BATCHES ?? 3_000);
 const LIMIT = Number(process.env.BENCH_CLAIM_LIMIT ?? 16);
-const TOKEN = `hrk_bench_${randomBytes(12).toString('hex')}`;
-
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hookreach-claim-cpu-'));
-const config = loadConfig({ HOOKREACH_DATA_DIR: dataDir, LOG_LEVEL: 'silent', HOOKREACH_ALLOW_NETWORKS: '127.0.0.0/8' });
-const store = openConfiguredStore(config);
-await migrateToLatest(store);
-await bootstrap(store, systemClock, TOKEN);
-const ctx: AppContext = { config, store, clock: systemClock, secrets: createSecretBox(randomBytes(32)), outbound: createOutboundAgent({ allowNetworks: config.allowNetworks }), metrics: new Metrics(store, systemClock) };
-const app = await buildApp(ctx, {});
-await app.ready();
+const server = await inProcessServer('claim-cpu');
+const { ctx, app } = server;
+const { store } = ctx;
 try {
   const created = await app.inject({
-    method: 'POST', url: '/api/v1/webhooks', headers: { authorization: `Bearer ${TOKEN}` },
+    method: 'POST', url: '/api/v1/webhooks', headers: { authorization: `Bearer ${server.token}` },
     payload: { name: 'Claim bench', authMethod: 'key', key: 'bench-key', url: 'http://127.0.0.1:9/hook', idTypes: ['OPEN_ID'], parameters: [{ name: 'coupon', displayName: 'Coupon', type: 'string' }] },
   });
   const webhookId = (created.json() as { id: string }).id;
@@ -68,8 +49,5 @@ try {
     cpuMicrosPerBatch: round((cpu.user + cpu.system) / claimedBatches, 1), wallMicrosPerBatch: round(((performance.now() - started) * 1000) / claimedBatches, 1),
   }, null, 2));
 } finally {
-  await app.close();
-  await ctx.outbound.close();
-  await store.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await server.close();
 }

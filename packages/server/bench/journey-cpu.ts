@@ -14,45 +14,30 @@ import { randomBytes } from 'node:crypto';
 import SqliteDatabase from 'better-sqlite3';
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { makeSignature, newNonce, unixSeconds, type WebhookUserMessage } from '@hookreach/protocol';
 import type { InjectOptions } from 'fastify';
-import { bootstrap, DEFAULT_WORKSPACE_ID } from '../src/access/bootstrap.js';
-import { buildApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
-import type { AppContext } from '../src/context.js';
+import { DEFAULT_WORKSPACE_ID } from '../src/access/bootstrap.js';
 import { bodyText } from '../src/delivery/stored-body.js';
 import { JourneyRunner } from '../src/journeys/journey-runner.js';
-import { Metrics } from '../src/metrics/metrics.js';
-import { createOutboundAgent } from '../src/outbound/agent.js';
-import { createSecretBox } from '../src/secrets/secret-box.js';
-import { openConfiguredStore } from '../src/server.js';
-import { systemClock } from '../src/shared/clock.js';
-import { migrateToLatest } from '../src/store/migrate.js';
 import { inlinePageSource } from '../src/tasks/page-source.js';
 import { TaskRunner } from '../src/tasks/task-runner.js';
+import { inProcessServer } from './in-process.js';
 import { round } from './support.js';
 
 const USERS = Number(process.env.BENCH_JOURNEY_USERS ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 /** With BENCH_CPU_PROFILE_DIR, each phase of each round writes a CPU profile there (the main thread's); with BENCH_HEAP=1 also an allocation profile. */
 const PROFILE_DIR = process.env.BENCH_CPU_PROFILE_DIR;
-const TOKEN = `hrk_bench_${randomBytes(12).toString('hex')}`;
 const KEY = 'bench-key';
 const PARAMS = { define_item1: 'C-42', define_item2: 'Hello ${name}, a discount event is happening in Beijing' };
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hookreach-journey-cpu-'));
-const config = loadConfig({ HOOKREACH_DATA_DIR: dataDir, LOG_LEVEL: 'silent', HOOKREACH_ALLOW_NETWORKS: '127.0.0.0/8' });
-const store = openConfiguredStore(config);
-await migrateToLatest(store);
-await bootstrap(store, systemClock, TOKEN);
-const ctx: AppContext = { config, store, clock: systemClock, secrets: createSecretBox(randomBytes(32)), outbound: createOutboundAgent({ allowNetworks: config.allowNetworks }), metrics: new Metrics(store, systemClock) };
-const app = await buildApp(ctx, {});
-await app.ready();
+const server = await inProcessServer('journey-cpu');
+const { ctx, app } = server;
+const { store } = ctx;
 
 async function api(method: InjectOptions['method'], url: string, body?: object): Promise<{ id: string; journey?: { id: string } }> {
-  const res = await app.inject({ method, url, headers: { authorization: `Bearer ${TOKEN}` }, ...(body === undefined ? {} : { payload: body }) });
+  const res = await app.inject({ method, url, headers: { authorization: `Bearer ${server.token}` }, ...(body === undefined ? {} : { payload: body }) });
   if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
   return res.json();
 }
@@ -183,8 +168,5 @@ try {
     allRounds: Object.fromEntries(Object.entries(phases).map(([phase, values]) => [phase, values.map((v) => round(v, 2))])),
   }, null, 2));
 } finally {
-  await app.close();
-  await ctx.outbound.close();
-  await store.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await server.close();
 }
