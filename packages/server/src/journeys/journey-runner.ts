@@ -7,6 +7,7 @@ import { enterAudiencePage } from './enter-audience.js';
 import { advanceDue } from './advance-due.js';
 import { GraphCache } from './graph-cache.js';
 import { Judgments } from './judge-results.js';
+import type { RunnerWork } from './runner-work.js';
 
 /** Where the runner reports trouble (pino's signature). */
 export interface RunnerLog {
@@ -36,6 +37,12 @@ export interface RoundResult {
 }
 
 const silent: RunnerLog = { error() {} };
+
+/**
+ * How long a round keeps entering audience pages (at least one): an audience's users enter several pages
+ * at a time while the judgment, the sends and the receipts wait less than a round's worth for their turn.
+ */
+const ENTRY_ROUND_MS = 40;
 
 /** The pause before a round for signals that arrived during a round that found nothing to do. */
 const WAKE_PAUSE_MS = 10;
@@ -144,10 +151,21 @@ export class JourneyRunner {
     }, delay);
   }
 
-  /** One round: enter a page of each due audience, judge what can be judged, advance one claim of due instances. */
+  /** Pages of due audiences, one after the other for up to ENTRY_ROUND_MS of real time (pacing only, as the loop's timers). */
+  private async enterForAWhile(work: RunnerWork): Promise<number> {
+    const until = performance.now() + ENTRY_ROUND_MS;
+    let entered = 0;
+    for (;;) {
+      const page = await enterAudiencePage(work);
+      entered += page;
+      if (page === 0 || performance.now() >= until) return entered;
+    }
+  }
+
+  /** One round: enter pages of due audiences for a while, judge what can be judged, advance one claim of due instances. */
   private async round(): Promise<RoundResult> {
     const work = { ctx: this.ctx, now: this.clock.now(), owner: this.workerId, leaseMs: this.leaseMs, graphs: this.graphs };
-    const entered = await enterAudiencePage(work);
+    const entered = await this.enterForAWhile(work);
     const judged = await this.judgments.run(work);
     const advanced = await advanceDue({ ...work, limit: this.claimLimit });
     return { entered, judged, advanced };
