@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildUserMessage, fillBatch, MessageTemplate, type MessageField, type UserMessageInput } from '../src/index.js';
+import { buildUserMessage, fillBatch, MessageTemplate, VALUE_SEPARATOR, type MessageField, type UserMessageInput } from '../src/index.js';
 
 const model: UserMessageInput = {
   user_profile: { target_type: 'OPEN_ID', target_id: 'o1', customer_id: 'c1' },
@@ -57,8 +57,8 @@ describe('MessageTemplate', () => {
       closed.appendTo(appended, quoted);
     });
     appended.push(']');
-    expect(fillBatch(closed.pieces, values)).toBe(appended.join(''));
-    expect(JSON.parse(fillBatch(closed.pieces, values))[1].callback_params.actionId).toBe('act_fixed');
-    expect(() => fillBatch(closed.pieces, values.slice(1))).toThrow(RangeError);
+    expect(fillBatch(closed.pieces, values.join(VALUE_SEPARATOR))).toBe(appended.join(''));
+    expect(JSON.parse(fillBatch(closed.pieces, values.join(VALUE_SEPARATOR)))[1].callback_params.actionId).toBe('act_fixed');
+    expect(() => fillBatch(closed.pieces, values.slice(1).join(VALUE_SEPARATOR))).toThrow(RangeError);
   });
 });

@@ -8,7 +8,7 @@ import { dialectText, placeholders, textsByCount, tuples } from '../store/querie
  */
 
 /** The columns a claim returns (ClaimedBatch without its body). */
-export const CLAIMED_COLUMNS = 'id, workspace_id, webhook_id, run_kind, task_id, journey_id, node_id, user_count, attempts, max_attempts';
+const CLAIMED_COLUMNS = 'id, workspace_id, webhook_id, run_kind, task_id, journey_id, node_id, user_count, attempts, max_attempts';
 
 /**
  * A claim, `(workerId, leaseExpiresAt, now, webhookId, now, limit)`. SQLite serialises writers, so the
@@ -62,7 +62,7 @@ function unsucceeded(timeColumn: string, guard: string) {
 export const LAST_ATTEMPTS = textsByCount((count) => `select batch_id, max(attempt) as n from delivery_attempts where batch_id in (${placeholders(count)}) group by batch_id`);
 
 /** The attempt columns in the order ATTEMPT_INSERT takes them. */
-export const ATTEMPT_COLUMNS = 10;
+const ATTEMPT_COLUMNS = 10;
 
 /** `count` attempt rows. */
 export const ATTEMPT_INSERT = textsByCount(
