@@ -71,7 +71,7 @@ export class Judgments {
 
   /** One look: judges whatever can be judged now and moves those users on; returns how many. */
   async run(work: RunnerWork): Promise<number> {
-    const { db } = work.ctx.store;
+    const { db, dialect } = work.ctx.store;
     const { now } = work;
     const nodes = await this.runningNodes(work);
 
@@ -152,7 +152,7 @@ export class Judgments {
       let complete = true;
       for (const node of nodes.values()) {
         if (node.journeyId !== journeyId) continue;
-        const rows = await decidableUsersOfNode(db, node, now, JUDGE_LIMIT);
+        const rows = await decidableUsersOfNode(db, dialect, node, now, JUDGE_LIMIT);
         add(rows);
         // A full page: the rest of the backlog is read next round, once these are judged.
         if (rows.length === JUDGE_LIMIT) complete = false;

@@ -1,6 +1,9 @@
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Database, JourneyInstanceRow } from '../store/schema.js';
 import { chunk, IN_CHUNK } from '../store/queries.js';
+import { forEachEntry } from '../receipts/receipt-entries.js';
+import { latestReceipts } from '../receipts/store.js';
+import type { Dialect } from '../store/dialect.js';
 
 /**
  * The judgment's queries. Each finds users waiting at a judgment node (`phase = 'judge'`) of a
@@ -83,15 +86,20 @@ export interface JourneyReceipt {
 export async function journeyReceiptsIn(db: Kysely<Database>, window: TimeWindow, codes: readonly string[]): Promise<JourneyReceipt[]> {
   if (codes.length === 0) return [];
   const rows = await db
-    .selectFrom('receipts')
-    .select(['batch_id', 'action_id', 'status', 'received_at'])
+    .selectFrom('batch_receipts')
+    .select(['batch_id', 'received_at', 'entries'])
     .where('for_journey', '=', 1)
     .where('received_at', '>=', window.from)
     .where('received_at', window.toInclusive ? '<=' : '<', window.to)
-    .where('status', 'in', [...codes])
     .execute();
-  for (const r of rows) r.received_at = Number(r.received_at);
-  return rows;
+  const found: JourneyReceipt[] = [];
+  for (const row of rows) {
+    const receivedAt = Number(row.received_at);
+    forEachEntry(row.entries, (actionId, _msgId, status) => {
+      if (codes.includes(status)) found.push({ batch_id: row.batch_id, action_id: actionId, status, received_at: receivedAt });
+    });
+  }
+  return found;
 }
 
 /**
@@ -193,6 +201,23 @@ export async function usersPastDeadline(db: Kysely<Database>, now: number, limit
   return normalise(await query.execute());
 }
 
+/** Users at one judgment node of a running version, as a sweep reads them (the (journey, node, status, version, phase) index used whole). */
+function usersAtNode(db: Kysely<Database>, node: NodeKey) {
+  return db
+    .selectFrom('journey_instances as i')
+    .leftJoin('delivery_batches as b', 'b.id', 'i.last_batch_id')
+    .select(COLUMNS)
+    .where('i.journey_id', '=', node.journeyId)
+    .where('i.node_id', '=', node.nodeId)
+    // Always true of a user waiting at a judgment; spelled out so the index is used whole.
+    .where('i.status', '=', 'active')
+    .where('i.journey_version', '=', node.version)
+    .where('i.phase', '=', 'judge');
+}
+
+/** Users read per query while a sweep looks for those a stored receipt decides. */
+const RECEIPT_SWEEP_PAGE = 1000;
+
 /**
  * Up to `limit` users of one judgment node whose result can be decided now: deadline passed, batch
  * failed or cancelled (or missing), batch succeeded when no receipt is awaited, or a receipt with a
@@ -201,31 +226,40 @@ export async function usersPastDeadline(db: Kysely<Database>, now: number, limit
  */
 export async function decidableUsersOfNode(
   db: Kysely<Database>,
+  dialect: Dialect,
   node: NodeKey & { codes: readonly string[] },
   now: number,
   limit: number,
 ): Promise<JudgeRow[]> {
-  const query = db
-    .selectFrom('journey_instances as i')
-    .leftJoin('delivery_batches as b', 'b.id', 'i.last_batch_id')
-    .select(COLUMNS)
-    .where('i.journey_id', '=', node.journeyId)
-    .where('i.node_id', '=', node.nodeId)
-    // Always true of a user waiting at a judgment; spelled out so the (journey, node, status, version, phase) index is used whole.
-    .where('i.status', '=', 'active')
-    .where('i.journey_version', '=', node.version)
-    .where('i.phase', '=', 'judge')
-    .where((eb) => {
-      const decidable = [eb('i.due_at', '<=', now), eb('b.status', 'in', ['failed', 'cancelled']), eb('i.last_batch_id', 'is', null)];
-      if (node.codes.length === 0) decidable.push(eb('b.status', '=', 'succeeded'));
-      else {
-        decidable.push(
-          eb.exists(eb.selectFrom('receipts as r').select(sql.lit(1).as('one')).whereRef('r.batch_id', '=', 'i.last_batch_id').whereRef('r.action_id', '=', 'i.last_action_id').where('r.status', 'in', [...node.codes])),
-        );
-      }
-      return eb.or(decidable);
-    })
-    .orderBy('i.due_at')
-    .limit(limit);
-  return normalise(await query.execute());
+  const decided = normalise(
+    await usersAtNode(db, node)
+      .where((eb) => {
+        const decidable = [eb('i.due_at', '<=', now), eb('b.status', 'in', ['failed', 'cancelled']), eb('i.last_batch_id', 'is', null)];
+        if (node.codes.length === 0) decidable.push(eb('b.status', '=', 'succeeded'));
+        return eb.or(decidable);
+      })
+      .orderBy('i.due_at')
+      .limit(limit)
+      .execute(),
+  );
+  if (node.codes.length === 0) return decided;
+  // The others a chosen receipt decides. Receipts are stored by batch and report, so they are checked here, not
+  // in SQL; the batches' receipt counts narrow the walk to users of batches where a chosen code was reported.
+  let after = '';
+  while (decided.length < limit) {
+    const page = normalise(
+      await usersAtNode(db, node)
+        .where('i.id', '>', after)
+        .where((eb) => eb.and([eb.or([eb('i.due_at', 'is', null), eb('i.due_at', '>', now)]), eb('b.status', 'not in', ['failed', 'cancelled'])]))
+        .where((eb) => eb.exists(eb.selectFrom('receipt_counts as c').select(sql.lit(1).as('one')).whereRef('c.batch_id', '=', 'i.last_batch_id').where('c.status', 'in', [...node.codes])))
+        .orderBy('i.id')
+        .limit(RECEIPT_SWEEP_PAGE)
+        .execute(),
+    );
+    const chosen = await latestReceipts(db, dialect, page.map((u) => ({ batchId: u.last_batch_id!, actionId: u.last_action_id! })), node.codes);
+    for (const user of page) if (decided.length < limit && chosen.has(user.last_action_id!)) decided.push(user);
+    if (page.length < RECEIPT_SWEEP_PAGE) break;
+    after = page[page.length - 1]!.id;
+  }
+  return decided;
 }

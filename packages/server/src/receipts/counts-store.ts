@@ -1,9 +1,9 @@
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { Store } from '../store/database.js';
 import type { Dialect } from '../store/dialect.js';
-import { chunk, compare, IN_CHUNK, placeholders, textsByCount, tuples } from '../store/queries.js';
-import type { Database, ReceiptCountRow, ReceiptRow } from '../store/schema.js';
-import { FEW_CLAIMS, type MessageKey } from './store.js';
+import { chunk, compare, IN_CHUNK, textsByCount, tuples } from '../store/queries.js';
+import type { Database, ReceiptCountRow } from '../store/schema.js';
+import { forEachReceiptOf } from './store.js';
 
 /*
  * Receipt counts per batch and status code (migration 0019): what a report adds to them, and the
@@ -11,33 +11,19 @@ import { FEW_CLAIMS, type MessageKey } from './store.js';
  */
 
 /** A receipt already stored for a batch's user, as a report's receipts are checked against it. */
-export type StoredReceipt = Pick<ReceiptRow, 'action_id' | 'msg_id' | 'status'>;
+export interface StoredReceipt {
+  action_id: string;
+  msg_id: string;
+  status: string;
+}
 
-/** Message keys per statement when a report's stored receipts are read by message. */
-const KEYS_PER_READ = 250;
-
-/**
- * The receipts stored for the messages a report names (`actionsByBatch`), read before adding to
- * them: a batch named for FEW_CLAIMS messages or more is read whole (one key range, nothing to read
- * for a batch's first receipts); in one named for fewer, only those messages are read, so a receiver
- * that reports each receipt on its own does not read its whole batch's receipts every time.
- */
+/** The receipts stored for the messages a report names (`actionsByBatch`), read before adding to them: their batches' rows. */
 export async function storedReceiptsOf(db: Kysely<Database>, dialect: Dialect, actionsByBatch: ReadonlyMap<string, ReadonlySet<string>>): Promise<StoredReceipt[]> {
-  const whole: string[] = [];
-  const keys: MessageKey[] = [];
-  for (const [batchId, actions] of actionsByBatch) {
-    if (actions.size >= FEW_CLAIMS) whole.push(batchId);
-    else for (const actionId of actions) keys.push({ batchId, actionId });
-  }
-  const parts: StoredReceipt[][] = [];
-  const columns = ['action_id', 'msg_id', 'status'] as const;
-  for (const part of chunk(whole, IN_CHUNK)) parts.push((await db.executeQuery<StoredReceipt>(CompiledQuery.raw(BATCH_RECEIPTS(dialect, part.length), part))).rows);
-  for (const part of chunk(keys, KEYS_PER_READ)) {
-    const pairs = part.map((k) => sql`(${k.batchId}, ${k.actionId})`);
-    parts.push(await db.selectFrom('receipts').select(columns).where(sql<boolean>`(batch_id, action_id) in (values ${sql.join(pairs)})`).execute());
-  }
-  // Not push(...rows): a part's rows can outnumber the arguments a call takes.
-  return parts.length === 1 ? parts[0]! : parts.flat();
+  const stored: StoredReceipt[] = [];
+  await forEachReceiptOf(db, dialect, [...actionsByBatch.keys()], (batchId, _receivedAt, actionId, msgId, status) => {
+    if (actionsByBatch.get(batchId)!.has(actionId)) stored.push({ action_id: actionId, msg_id: msgId, status });
+  });
+  return stored;
 }
 
 /**
@@ -53,8 +39,6 @@ export async function lockBatchReceipts(db: Kysely<Database>, dialect: Dialect, 
 
 /** What a report adds to one batch's counts of one status code. */
 export type ReceiptCountIncrement = ReceiptCountRow;
-
-const BATCH_RECEIPTS = textsByCount((n) => `select action_id, msg_id, status from receipts where batch_id in (${placeholders(n)})`);
 
 const ADD_COUNTS = textsByCount((n) => `
   insert into receipt_counts (batch_id, status, receipts, users) values ${tuples(n, 4)}

@@ -42,7 +42,6 @@ export function newReceipts(accepted: readonly AcceptedReceipt[], stored: readon
       msg_id: receipt.msg_id,
       status: receipt.status,
       send_time: receipt.send_time,
-      position: rows.length,
       for_journey: message.fromJourney ? 1 : null,
     });
     if (count?.batch_id !== message.batchId || count.status !== receipt.status) {

@@ -42,7 +42,7 @@ function storeReport(
     const named = actionsByBatch(accepted.map((a) => a.message));
     await lockBatchReceipts(trx, dialect, [...named.keys()]);
     const { rows, counts } = newReceipts(accepted, await storedReceiptsOf(trx, dialect, named));
-    await insertReceipts(trx, dialect, rows, now);
+    await insertReceipts(trx, dialect, rows, now, nonce);
     await addReceiptCounts(trx, dialect, counts);
     const stored = rows.length;
     return { total: receipts.length, accepted: accepted.length, stored, rejected, forJourneys: stored > 0 && accepted.some((a) => a.message.fromJourney) };

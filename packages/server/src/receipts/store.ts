@@ -1,9 +1,10 @@
-import { CompiledQuery, sql, type Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import type { Store } from '../store/database.js';
 import type { Dialect } from '../store/dialect.js';
-import { chunk, compare, dialectText, IN_CHUNK, placeholders, textsByCount } from '../store/queries.js';
+import { chunk, compare, dialectText, IN_CHUNK, placeholders, textsByCount, tuples } from '../store/queries.js';
+import { addEntry, encodeEntries, forEachEntry } from './receipt-entries.js';
 import { findInRoster, rosterEntries } from '../delivery/roster.js';
-import type { Database, ReceiptRow } from '../store/schema.js';
+import type { Database } from '../store/schema.js';
 
 /** Whether a database error is PostgreSQL choosing this transaction as a deadlock victim. */
 export function isDeadlock(error: unknown): boolean {
@@ -125,13 +126,6 @@ export async function loadDeliveredMessages(db: Kysely<Database>, dialect: Diale
   return found;
 }
 
-/** `{batchId: [actionId, ...]}`: message keys as one JSON parameter, each batch id once. */
-function actionIdsByBatch(keys: readonly MessageKey[]): Record<string, string[]> {
-  const byBatch = Object.create(null) as Record<string, string[]>;
-  for (const k of keys) (byBatch[k.batchId] ??= []).push(k.actionId);
-  return byBatch;
-}
-
 /**
  * Records a nonce until `expiresAt`; false when it is already recorded and unexpired. An expired
  * row still waiting for the purge is taken over, so the purge is never needed for correctness.
@@ -155,61 +149,73 @@ export async function purgeExpiredNonces(db: Kysely<Database>, now: number, limi
   return Number(result.numDeletedRows);
 }
 
-/** A receipt row before it is stored (the time of receipt is one value for the whole report). */
-export type NewReceipt = Omit<ReceiptRow, 'received_at'>;
-
-const RECEIPT_COLUMNS = ['batch_id', 'action_id', 'msg_id', 'status', 'send_time', 'position', 'for_journey'] as const;
+/** A receipt before it is stored (the time of receipt and the report are the same for the whole report). */
+export interface NewReceipt {
+  batch_id: string;
+  action_id: string;
+  msg_id: string;
+  status: string;
+  send_time: string;
+  /** 1 when a journey sent the message, else null. */
+  for_journey: number | null;
+}
 
 /** The key of a receipt: its message and the integrator's msg_id (a message belongs to one batch). */
 export const receiptKey = (actionId: string, msgId: string): string => `${actionId}\u0000${msgId}`;
 
+const INSERT_BATCH_RECEIPTS = textsByCount((n) => `insert into batch_receipts (batch_id, received_at, report, for_journey, entries) values ${tuples(n, 5)}`);
+
 /**
- * Inserts receipts (all received at `receivedAt`), skipping any (batch_id, action_id, msg_id) already stored;
- * returns how many rows were inserted. PostgreSQL: one statement, one array per column (unnest).
- * SQLite: multi-row VALUES of 100 bound rows; measured about 40% cheaper per receipt than one JSON
- * parameter through json_each (whose `value ->> i` re-reads each row's JSON for every column) with
- * RETURNING (which builds a JS object per row to count them).
+ * Stores a report's new receipts (all received at `receivedAt` in report `report`, its nonce): one
+ * row per batch, its receipts in report order. The caller has left out those already stored (the
+ * batches' receipts are read under lockBatchReceipts first); returns how many receipts were stored.
  */
-export async function insertReceipts(db: Kysely<Database>, dialect: Dialect, rows: readonly NewReceipt[], receivedAt: number): Promise<number> {
+export async function insertReceipts(db: Kysely<Database>, dialect: Dialect, rows: readonly NewReceipt[], receivedAt: number, report: string): Promise<number> {
   if (rows.length === 0) return 0;
-  if (dialect === 'sqlite') return insertReceiptsSqlite(db, rows, receivedAt);
-  // One lock order for every report, so concurrent reports rarely deadlock on PostgreSQL.
-  const ordered = [...rows].sort((a, b) => compare(a.batch_id, b.batch_id) || compare(a.action_id, b.action_id) || compare(a.msg_id, b.msg_id));
-  const columns = sql.join(RECEIPT_COLUMNS.map((c) => sql`${ordered.map((r) => r[c])}::${sql.raw(c === 'position' || c === 'for_journey' ? 'integer' : 'text')}[]`));
-  const result = await sql`
-    insert into receipts (${sql.join(RECEIPT_COLUMNS.map((c) => sql.ref(c)))}, received_at)
-    select u.*, ${receivedAt}::bigint from unnest(${columns}) as u
-    on conflict (batch_id, action_id, msg_id) do nothing`.execute(db);
-  return Number(result.numAffectedRows ?? 0);
-}
-
-/** Rows per SQLite insert statement (8 bound values each). */
-const SQLITE_RECEIPT_ROWS = 100;
-const sqliteReceiptInserts = new Map<number, string>();
-
-async function insertReceiptsSqlite(db: Kysely<Database>, rows: readonly NewReceipt[], receivedAt: number): Promise<number> {
-  let inserted = 0;
-  for (let start = 0; start < rows.length; start += SQLITE_RECEIPT_ROWS) {
-    const end = Math.min(start + SQLITE_RECEIPT_ROWS, rows.length);
-    const params: unknown[] = [];
-    for (let i = start; i < end; i++) {
-      const r = rows[i]!;
-      params.push(r.batch_id, r.action_id, r.msg_id, r.status, r.send_time, r.position, r.for_journey, receivedAt);
+  const byBatch = new Map<string, { forJourney: number | null; flat: string[] }>();
+  // A report's receipts mostly come batch by batch: the last batch is checked first.
+  let last: { forJourney: number | null; flat: string[] } | undefined;
+  let lastBatch: string | undefined;
+  for (const r of rows) {
+    if (r.batch_id !== lastBatch) {
+      lastBatch = r.batch_id;
+      last = byBatch.get(lastBatch);
+      if (!last) byBatch.set(lastBatch, (last = { forJourney: r.for_journey, flat: [] }));
     }
-    const result = await db.executeQuery(CompiledQuery.raw(sqliteReceiptInsert(end - start), params));
-    inserted += Number(result.numAffectedRows ?? 0);
+    addEntry(last!.flat, r.action_id, r.msg_id, r.status, r.send_time);
   }
-  return inserted;
+  // In key order, so concurrent reports on PostgreSQL take their locks in one order.
+  const batches = [...byBatch.keys()].sort(compare);
+  for (const part of chunk(batches, IN_CHUNK)) {
+    const params: unknown[] = [];
+    for (const batchId of part) {
+      const group = byBatch.get(batchId)!;
+      params.push(batchId, receivedAt, report, group.forJourney, encodeEntries(group.flat));
+    }
+    await db.executeQuery(CompiledQuery.raw(INSERT_BATCH_RECEIPTS(dialect, part.length), params));
+  }
+  return rows.length;
 }
 
-function sqliteReceiptInsert(rows: number): string {
-  let text = sqliteReceiptInserts.get(rows);
-  if (text === undefined) {
-    const head = `insert into receipts (${RECEIPT_COLUMNS.join(', ')}, received_at) values `;
-    text = `${head}${new Array<string>(rows).fill('(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')} on conflict (batch_id, action_id, msg_id) do nothing`;
-    sqliteReceiptInserts.set(rows, text);
+const BATCH_RECEIPTS = textsByCount((n) => `
+  select batch_id, received_at, entries from batch_receipts
+  where batch_id in (${placeholders(n)}) order by batch_id, received_at, report`);
+
+/** A receipt as the readers of a batch's receipts see it, with its row's batch and time of receipt. */
+export type ReceiptVisitor = (batchId: string, receivedAt: number, actionId: string, msgId: string, status: string, sendTime: string) => void;
+
+/**
+ * Calls `visit` with every stored receipt of `batchIds`, batch by batch, each batch's in the order
+ * they arrived (a report's in report order): the last one visited of a message is its latest.
+ */
+export async function forEachReceiptOf(db: Kysely<Database>, dialect: Dialect, batchIds: readonly string[], visit: ReceiptVisitor): Promise<void> {
+  for (const part of chunk(batchIds, IN_CHUNK)) {
+    const { rows } = await db.executeQuery<{ batch_id: string; received_at: number | string; entries: string }>(CompiledQuery.raw(BATCH_RECEIPTS(dialect, part.length), part));
+    for (const row of rows) {
+      const receivedAt = Number(row.received_at);
+      forEachEntry(row.entries, (actionId, msgId, status, sendTime) => visit(row.batch_id, receivedAt, actionId, msgId, status, sendTime));
+    }
   }
-  return text;
 }
 
 /** A message's latest receipt: its status code and when it arrived. */
@@ -227,34 +233,22 @@ export interface MessageKey {
 /**
  * The latest receipt of each message among `messages` that has one (newest received_at, then last
  * in its report), by action id; with `codes`, the latest among receipts of those status codes only.
- * Derived on read, so accepting a receipt never rewrites its message.
+ * Derived on read, so accepting a receipt never rewrites its message. Reads the messages' batches' receipts.
  */
 export async function latestReceipts(db: Kysely<Database>, dialect: Dialect, messages: readonly MessageKey[], codes?: readonly string[]): Promise<Map<string, LatestReceipt>> {
-  const latest = new Map<string, LatestReceipt & { position: number }>();
-  if (codes?.length === 0 || messages.length === 0) return new Map();
-  // One key lookup per message, the keys travelling as one parameter (action ids by batch as JSON on SQLite, two
-  // text[] on PostgreSQL): `batch_id in (...) and action_id in (...)` would probe every batch with every action id.
-  let keys;
-  if (dialect === 'postgres') {
-    keys = sql`unnest(${messages.map((m) => m.batchId)}::text[], ${messages.map((m) => m.actionId)}::text[]) as k(batch_id, action_id) join receipts r on r.batch_id = k.batch_id and r.action_id = k.action_id`;
-  } else {
-    keys = sql`json_each(${JSON.stringify(actionIdsByBatch(messages))}) as b cross join json_each(b.value) as a cross join receipts r on r.batch_id = b.key and r.action_id = a.value`;
-  }
-  const chosen = codes ? sql`where r.status in (${sql.join([...codes])})` : sql``;
-  const { rows } = await sql<{ action_id: string; status: string; received_at: number; position: number }>`
-    select r.action_id, r.status, r.received_at, r.position from ${keys} ${chosen}`.execute(db);
-  for (const r of rows) {
-    const receivedAt = Number(r.received_at);
-    const seen = latest.get(r.action_id);
-    if (seen && (seen.receivedAt > receivedAt || (seen.receivedAt === receivedAt && seen.position > r.position))) continue;
-    latest.set(r.action_id, { status: r.status, receivedAt, position: r.position });
-  }
-  return new Map([...latest].map(([id, { status, receivedAt }]) => [id, { status, receivedAt }]));
+  const latest = new Map<string, LatestReceipt>();
+  if (codes?.length === 0 || messages.length === 0) return latest;
+  const wanted = actionsByBatch(messages);
+  await forEachReceiptOf(db, dialect, [...wanted.keys()], (batchId, receivedAt, actionId, _msgId, status) => {
+    if (!wanted.get(batchId)!.has(actionId) || (codes && !codes.includes(status))) return;
+    latest.set(actionId, { status, receivedAt });
+  });
+  return latest;
 }
 
 /** The newest `received_at` of any stored receipt of a journey's message (a partial index's last entry), or null: journeys read receipts up to it. */
 export async function lastJourneyReceivedAt(db: Kysely<Database>): Promise<number | null> {
-  const row = await db.selectFrom('receipts').select((eb) => eb.fn.max('received_at').as('at')).where('for_journey', '=', 1).executeTakeFirst();
+  const row = await db.selectFrom('batch_receipts').select((eb) => eb.fn.max('received_at').as('at')).where('for_journey', '=', 1).executeTakeFirst();
   return row?.at == null ? null : Number(row.at);
 }
 
@@ -269,14 +263,16 @@ export interface MessageReceipt {
 
 /** The receipts reported for one message (its batch and action id), oldest first. */
 export async function listMessageReceipts(store: Store, message: MessageKey): Promise<MessageReceipt[]> {
-  const rows = await store.db
-    .selectFrom('delivery_messages as m')
-    .innerJoin('receipts as r', (join) => join.onRef('r.batch_id', '=', 'm.batch_id').onRef('r.action_id', '=', 'm.action_id'))
-    .select(['r.msg_id', 'r.status', 'm.customer_id', 'r.send_time', 'r.received_at'])
-    .where('m.batch_id', '=', message.batchId)
-    .where('m.action_id', '=', message.actionId)
-    .orderBy('r.received_at')
-    .orderBy('r.position')
-    .execute();
-  return rows.map((r) => ({ msgId: r.msg_id, status: r.status, customerId: r.customer_id, sendTime: r.send_time, receivedAt: Number(r.received_at) }));
+  const sent = await store.db
+    .selectFrom('delivery_messages')
+    .select('customer_id')
+    .where('batch_id', '=', message.batchId)
+    .where('action_id', '=', message.actionId)
+    .executeTakeFirst();
+  if (!sent) return [];
+  const receipts: MessageReceipt[] = [];
+  await forEachReceiptOf(store.db, store.dialect, [message.batchId], (_batchId, receivedAt, actionId, msgId, status, sendTime) => {
+    if (actionId === message.actionId) receipts.push({ msgId, status, customerId: sent.customer_id, sendTime, receivedAt });
+  });
+  return receipts;
 }

@@ -44,15 +44,16 @@ export async function purgeTestSends(db: Kysely<Database>, before: number, limit
 }
 
 /**
- * Deletes at most `limit` receipts received before `before`. Receipts are keyed by batch, and a
- * receipt comes after its batch was made, so only batches made before `before` (their ids are
- * time-ordered) can hold one: the walk is that key range, oldest batch first, never the whole table.
+ * Deletes at most `limit` rows of receipts (a report's receipts about one batch) received before
+ * `before`. Rows are keyed by batch, and a receipt comes after its batch was made, so only batches
+ * made before `before` (their ids are time-ordered) can hold one: the walk is that key range, oldest
+ * batch first, never the whole table.
  */
 export async function purgeReceipts(db: Kysely<Database>, before: number, limit: number): Promise<number> {
   const { numAffectedRows } = await sql`
-    delete from receipts where (batch_id, action_id, msg_id) in (
-      select batch_id, action_id, msg_id from receipts
+    delete from batch_receipts where (batch_id, received_at, report) in (
+      select batch_id, received_at, report from batch_receipts
       where batch_id < ${firstIdAt('bat', before)} and received_at < ${before}
-      order by batch_id, action_id, msg_id limit ${limit})`.execute(db);
+      order by batch_id, received_at, report limit ${limit})`.execute(db);
   return Number(numAffectedRows ?? 0);
 }

@@ -12,6 +12,7 @@ export interface SweepResult {
   payloads: number;
   attempts: number;
   testSends: number;
+  /** Rows of receipts: each holds one report's receipts about one batch. */
   receipts: number;
 }
 

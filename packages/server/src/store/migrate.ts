@@ -21,6 +21,7 @@ import * as messageRosters from './migrations/0018-message-rosters.js';
 import * as receiptCounts from './migrations/0019-receipt-counts.js';
 import * as journeyCohorts from './migrations/0020-journey-cohorts.js';
 import * as cohortMembers from './migrations/0021-cohort-members.js';
+import * as batchReceipts from './migrations/0022-batch-receipts.js';
 import type { Store } from './database.js';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -48,6 +49,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0019-receipt-counts': receiptCounts,
   '0020-journey-cohorts': journeyCohorts,
   '0021-cohort-members': cohortMembers,
+  '0022-batch-receipts': batchReceipts,
 };
 
 // Kysely cannot tell the dialect inside a migration, so each one is handed it.

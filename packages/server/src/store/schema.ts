@@ -23,7 +23,7 @@ export interface Database {
   delivery_bodies: DeliveryBodyRow;
   webhook_rate_buckets: WebhookRateBucketRow;
   test_sends: TestSendRow;
-  receipts: ReceiptRow;
+  batch_receipts: BatchReceiptsRow;
   receipt_counts: ReceiptCountRow;
   receipt_nonces: ReceiptNonceRow;
   roles: RoleRow;
@@ -313,18 +313,19 @@ export interface ReceiptCountRow {
   users: number;
 }
 
-/** An accepted receipt; (batch_id, action_id, msg_id) is its key. The latest of a message has the newest received_at, then the highest position. */
-export interface ReceiptRow {
+/**
+ * The receipts one report gave about one batch's users (migration 0022); (batch_id, received_at, report) is its key.
+ * A message's latest receipt is in its newest row (received_at, then report), the last of its entries there.
+ */
+export interface BatchReceiptsRow {
   batch_id: string;
-  action_id: string;
-  msg_id: string;
-  status: string;
-  send_time: string;
   received_at: number;
-  /** Its index in the report it came in. */
-  position: number;
-  /** 1 when a journey sent the message (journeys read these receipts by arrival), else null. */
+  /** The report's nonce. */
+  report: string;
+  /** 1 when a journey sent the batch (journeys read these receipts by arrival), else null. */
   for_journey: number | null;
+  /** JSON array of four strings per receipt: action_id, msg_id, status, send_time (receipt-entries.ts). */
+  entries: string;
 }
 
 /** A nonce seen on the receipts endpoint, refused again until it expires with the timestamp window. */

@@ -77,7 +77,7 @@ export async function listRecipients(ctx: AppContext, principal: Principal, id: 
   const filter = filterOf(query);
   const receiptFiltered = filter.receiptStatus !== undefined || filter.hasReceipt !== undefined;
   const [rows, total, values] = await Promise.all([
-    readRecipients(ctx.store.db, id, filter, cursor, limit + 1),
+    readRecipients(ctx.store.db, ctx.store.dialect, id, filter, cursor, limit + 1),
     receiptFiltered ? null : countRecipients(ctx.store.db, id, filter.status),
     statusValuesOf(ctx, task),
   ]);
@@ -96,7 +96,7 @@ export async function exportRecipients(ctx: AppContext, principal: Principal, id
     yield toCsvLine(CSV_COLUMNS);
     let cursor: RecipientCursor | null = null;
     for (;;) {
-      const rows = await readRecipients(ctx.store.db, id, filter, cursor, EXPORT_PAGE);
+      const rows = await readRecipients(ctx.store.db, ctx.store.dialect, id, filter, cursor, EXPORT_PAGE);
       if (rows.length === 0) return;
       const recipients = await toRecipients(ctx, rows, values);
       yield recipients

@@ -1,4 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { latestReceipts, type LatestReceipt } from '../receipts/store.js';
+import type { Dialect } from '../store/dialect.js';
 import type { Database } from '../store/schema.js';
 
 /** A user's delivery status (it follows the batch's; a batch being sent counts as pending). */
@@ -41,25 +43,11 @@ export interface RecipientRow {
 /** Batches walked per query: their messages (at most 100 each) are sorted in one small query. */
 const BATCH_GROUP = 50;
 
-/** That the message's latest receipt (newest received_at, then last in its report) has `status`. */
-function latestReceiptIs(status: string) {
-  return sql<boolean>`exists (
-    select 1 from receipts r
-    where r.batch_id = m.batch_id and r.action_id = m.action_id and r.status = ${status}
-      and not exists (
-        select 1 from receipts r2
-        where r2.batch_id = r.batch_id and r2.action_id = r.action_id
-          and (r2.received_at > r.received_at or (r2.received_at = r.received_at and r2.position > r.position))))`;
-}
-
-function receiptConditions(filter: RecipientFilter): RawBuilder<boolean>[] {
-  const conditions: RawBuilder<boolean>[] = [];
-  if (filter.receiptStatus !== undefined) conditions.push(latestReceiptIs(filter.receiptStatus));
-  if (filter.hasReceipt !== undefined) {
-    const any = sql<boolean>`exists (select 1 from receipts r where r.batch_id = m.batch_id and r.action_id = m.action_id)`;
-    conditions.push(filter.hasReceipt ? any : sql<boolean>`not ${any}`);
-  }
-  return conditions;
+/** Whether a message whose latest receipt is `latest` (undefined: none) passes the receipt filters. */
+function passesReceiptFilter(filter: RecipientFilter, latest: LatestReceipt | undefined): boolean {
+  if (filter.receiptStatus !== undefined && latest?.status !== filter.receiptStatus) return false;
+  if (filter.hasReceipt !== undefined && (latest !== undefined) !== filter.hasReceipt) return false;
+  return true;
 }
 
 /**
@@ -76,9 +64,10 @@ function batchReceiptCondition(filter: RecipientFilter): RawBuilder<boolean> | u
 /**
  * Up to `limit` recipients of a task after `after`, in (batch id, action id) order: keyset paging, so
  * the millionth recipient is as quick to reach as the first. Walks the task's batches in groups on the
- * (task_id, status, id) index and reads each group's messages through their key (batch_id, action_id).
+ * (task_id, status, id) index and reads each group's messages through their key (batch_id, action_id)
+ * (with a receipt filter, all of them, and the group's receipts).
  */
-export async function readRecipients(db: Kysely<Database>, taskId: string, filter: RecipientFilter, after: RecipientCursor | null, limit: number): Promise<RecipientRow[]> {
+export async function readRecipients(db: Kysely<Database>, dialect: Dialect, taskId: string, filter: RecipientFilter, after: RecipientCursor | null, limit: number): Promise<RecipientRow[]> {
   const found: RecipientRow[] = [];
   let from = after?.batchId ?? null;
   let inclusive = after !== null;
@@ -95,12 +84,17 @@ export async function readRecipients(db: Kysely<Database>, taskId: string, filte
       .selectFrom('delivery_messages as m')
       .select(['m.action_id', 'm.batch_id', 'm.customer_id', 'm.target_type', 'm.target_id'])
       .where('m.batch_id', 'in', batches.map((b) => b.id));
-    for (const condition of receiptConditions(filter)) messages = messages.where(condition);
     if (inclusive && after !== null) {
       const cursor = after;
       messages = messages.where((eb) => eb.or([eb('m.batch_id', '>', cursor.batchId), eb.and([eb('m.batch_id', '=', cursor.batchId), eb('m.action_id', '>', cursor.actionId)])]));
     }
-    const rows = await messages.orderBy('m.batch_id').orderBy('m.action_id').limit(limit - found.length).execute();
+    const byReceipt = filter.receiptStatus !== undefined || filter.hasReceipt !== undefined;
+    // Receipts are stored by batch and report, so their filters are applied here, to the group's messages.
+    let rows = await messages.orderBy('m.batch_id').orderBy('m.action_id').$if(!byReceipt, (q) => q.limit(limit - found.length)).execute();
+    if (byReceipt) {
+      const latest = await latestReceipts(db, dialect, rows.map((r) => ({ batchId: r.batch_id, actionId: r.action_id })));
+      rows = rows.filter((r) => passesReceiptFilter(filter, latest.get(r.action_id))).slice(0, limit - found.length);
+    }
     for (const r of rows) {
       const batch = byId.get(r.batch_id)!;
       found.push({ ...r, batch_status: batch.status, last_error: batch.last_error, finished_at: batch.finished_at === null ? null : Number(batch.finished_at) });

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { SETTLE_MS } from '../../src/journeys/judge-results.js';
+import { encodeEntries } from '../../src/receipts/receipt-entries.js';
 import { describeEachDialect } from '../support/dialects.js';
 import { useTestApp, type TestApp } from '../support/test-app.js';
 import { dispatcher, isolateWebhooks, useScriptedReceiver } from '../delivery/support.js';
@@ -105,10 +106,10 @@ describeEachDialect('Journeys: judgment driven by what changed', (dialect) => {
     // A report timestamped before that look whose transaction commits only now (as a slow request's would).
     const late = (await instanceRows(t(), journeyId)).find((r) => r.customer_id === messages[1]!.user_profile.customer_id)!;
     await t().ctx.store.db
-      .insertInto('receipts')
+      .insertInto('batch_receipts')
       .values({
-        batch_id: late.last_batch_id!, action_id: late.last_action_id!, msg_id: 'late-commit',
-        status: '200', send_time: '0', received_at: t().clock.now() - 2000, position: 0, for_journey: 1,
+        batch_id: late.last_batch_id!, received_at: t().clock.now() - 2000, report: 'late-commit', for_journey: 1,
+        entries: encodeEntries([late.last_action_id!, 'late-commit', '200', '0']),
       })
       .execute();
     expect((await runner.runOnce()).judged).toBe(0);
@@ -182,5 +183,20 @@ describeEachDialect('Journeys: judgment driven by what changed', (dialect) => {
     expectStatus(await t().request('POST', `/api/v1/journeys/${journeyId}/resume`), 200);
     expect((await runner.runOnce()).judged).toBe(4);
     expect((await nodeStats(t(), journeyId)).judge).toMatchObject({ waiting: 0, exits: { 'receipt:200': 4 } });
+  });
+
+  it('judges on resume only the users whose own receipt has a chosen status, not their batch-mates\'', async () => {
+    const { journeyId } = await sentJourney('pm', 4);
+    const runner = journeyRunner(t());
+    await runner.runOnce();
+    await dispatcher(t()).runOnce();
+    expectStatus(await t().request('POST', `/api/v1/journeys/${journeyId}/pause`), 200);
+    // One batch: two users report the chosen 200, two FAIL (a status no branch chose).
+    expectStatus(await postReceipts(t(), receivedMessages(receiver).map((m, i) => receiptOf(m, i < 2 ? '200' : 'FAIL'))), 200);
+    t().clock.advance(SETTLE_MS * 3);
+    expect((await runner.runOnce()).judged).toBe(0);
+    expectStatus(await t().request('POST', `/api/v1/journeys/${journeyId}/resume`), 200);
+    expect((await runner.runOnce()).judged).toBe(2);
+    expect((await nodeStats(t(), journeyId)).judge).toMatchObject({ waiting: 2, exits: { 'receipt:200': 2 } });
   });
 });

@@ -1,4 +1,5 @@
 import { beforeAll, expect, it } from 'vitest';
+import { listMessageReceipts } from '../../src/receipts/store.js';
 import { describeEachDialect } from '../support/dialects.js';
 import { useTestApp } from '../support/test-app.js';
 import { createReceiptWebhook, postReceipts, receiptFor, receiptState, seedDelivery, type SeededMessage } from './support.js';
@@ -83,8 +84,8 @@ describeEachDialect('malformed receipt reports', (dialect) => {
     expect(problems).toContain('receipts[0].callback_params.actionId must match pattern');
     const unicode = await postReceipts(t(), [{ ...good, msg_id: 'msg-\u00e9\u{1F600}-\ud800' }]);
     expect(unicode.json()).toEqual({ code: 200, message: 'Success' });
-    const row = await t().ctx.store.db.selectFrom('receipts').select('msg_id').where('action_id', '=', message.actionId).executeTakeFirstOrThrow();
-    expect(row.msg_id.startsWith('msg-\u00e9\u{1F600}-')).toBe(true);
+    const [stored] = await listMessageReceipts(t().ctx.store, { batchId: message.callbackParams.batchId!, actionId: message.actionId });
+    expect(stored!.msgId.startsWith('msg-\u00e9\u{1F600}-')).toBe(true);
   });
 
   it('refuses more than 10,000 receipts with 413 before validating them', async () => {

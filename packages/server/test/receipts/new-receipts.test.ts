@@ -22,11 +22,11 @@ describe('newReceipts', () => {
       ],
       [],
     );
-    expect(rows.map((r) => [r.batch_id, r.action_id, r.msg_id, r.status, r.position, r.for_journey, r.send_time])).toEqual([
-      ['b1', 'a1', 'm1', '200', 0, null, '7'],
-      ['b1', 'a1', 'm2', '200', 1, null, '7'],
-      ['b1', 'a2', 'm3', '500', 2, 1, '7'],
-      ['b2', 'a3', 'm4', '200', 3, null, '7'],
+    expect(rows.map((r) => [r.batch_id, r.action_id, r.msg_id, r.status, r.for_journey, r.send_time])).toEqual([
+      ['b1', 'a1', 'm1', '200', null, '7'],
+      ['b1', 'a1', 'm2', '200', null, '7'],
+      ['b1', 'a2', 'm3', '500', 1, '7'],
+      ['b2', 'a3', 'm4', '200', null, '7'],
     ]);
     expect(counts).toEqual([
       { batch_id: 'b1', status: '200', receipts: 2, users: 1 },

@@ -4,6 +4,7 @@ import { expect } from 'vitest';
 import { makeSignature, RECEIPT_PATH, type WebHookCallBackMessage } from '@hookreach/protocol';
 import { DEFAULT_WORKSPACE_ID } from '../../src/access/bootstrap.js';
 import { latestReceipts } from '../../src/receipts/store.js';
+import { forEachEntry } from '../../src/receipts/receipt-entries.js';
 import type { TestApp } from '../support/test-app.js';
 
 export const KEY = 'receipt-K3y-value';
@@ -112,7 +113,7 @@ export function postReceipts(t: TestApp, body: unknown, options: PostOptions = {
 export async function receiptState(t: TestApp): Promise<{ receipts: unknown[]; messages: unknown[] }> {
   const db = t.ctx.store.db;
   return {
-    receipts: await db.selectFrom('receipts').selectAll().orderBy('action_id').orderBy('msg_id').execute(),
+    receipts: await db.selectFrom('batch_receipts').selectAll().orderBy('batch_id').orderBy('received_at').orderBy('report').execute(),
     messages: await db.selectFrom('delivery_messages').selectAll().orderBy('action_id').execute(),
   };
 }
@@ -124,17 +125,24 @@ export async function latestStatusesOf(t: TestApp, actionIds: readonly string[])
   return actionIds.map((id) => latest.get(id)?.status ?? null);
 }
 
-/** Stored receipts of one webhook, with their message's customer. */
+/** Stored receipts of one webhook, one object per receipt (position: its index in its row), with their message's customer. */
 export async function receiptsOf(t: TestApp, webhookId: string) {
   const db = t.ctx.store.db;
-  const rows = await db
-    .selectFrom('receipts as r')
+  const groups = await db
+    .selectFrom('batch_receipts as r')
     .innerJoin('delivery_batches as b', 'b.id', 'r.batch_id')
     .selectAll('r')
     .where('b.webhook_id', '=', webhookId)
     .orderBy('r.received_at')
-    .orderBy('r.position')
+    .orderBy('r.report')
     .execute();
+  const rows: { batch_id: string; action_id: string; msg_id: string; status: string; send_time: string; received_at: number; position: number; for_journey: number | null }[] = [];
+  for (const g of groups) {
+    let position = 0;
+    forEachEntry(g.entries, (actionId, msgId, status, sendTime) => {
+      rows.push({ batch_id: g.batch_id, action_id: actionId, msg_id: msgId, status, send_time: sendTime, received_at: Number(g.received_at), position: position++, for_journey: g.for_journey });
+    });
+  }
   // The customers from the batches' messages, each batch read once (a join per receipt would expand a roster per receipt).
   const batchIds = [...new Set(rows.map((r) => r.batch_id))];
   const messages = batchIds.length === 0 ? [] : await db.selectFrom('delivery_messages').select(['batch_id', 'action_id', 'customer_id']).where('batch_id', 'in', batchIds).execute();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig, type RetentionConfig } from '../../src/config.js';
+import { encodeEntries } from '../../src/receipts/receipt-entries.js';
 import { sweepRetention } from '../../src/retention/sweep-retention.js';
 import type { TestApp } from '../support/test-app.js';
 import { describeEachDialect } from '../support/dialects.js';
@@ -14,7 +15,7 @@ async function age(t: TestApp, batchId: string, actionId: string, status: string
   const db = t.ctx.store.db;
   await db.updateTable('delivery_batches').set({ status, finished_at: status === 'pending' ? null : at, updated_at: at }).where('id', '=', batchId).execute();
   await db.insertInto('delivery_attempts').values({ batch_id: batchId, attempt: 1, started_at: at, latency_ms: 5, success: 1, retryable: 0, http_status: 200, code: 'OK', message: '', error: null }).execute();
-  await db.insertInto('receipts').values({ batch_id: batchId, action_id: actionId, msg_id: `m-${actionId}`, status: '200', send_time: '1', received_at: at, position: 0, for_journey: null }).execute();
+  await db.insertInto('batch_receipts').values({ batch_id: batchId, received_at: at, report: `r-${actionId}`, for_journey: null, entries: encodeEntries([actionId, `m-${actionId}`, '200', '1']) }).execute();
 }
 
 /** Enqueues batches as if made at `at` (their ids carry that time), then puts the clock back. */
@@ -62,7 +63,7 @@ describeEachDialect('retention sweep', (dialect) => {
     expect((await db.selectFrom('delivery_attempts').select('batch_id').execute()).map((r) => r.batch_id).sort())
       .toEqual([recent!.batchId, oldPending!.batchId, oldFailed!.batchId].sort());
     expect((await db.selectFrom('test_sends').select('id').execute()).map((r) => r.id)).toEqual(['ts_new']);
-    expect((await db.selectFrom('receipts').select('action_id').execute()).map((r) => r.action_id).sort())
+    expect((await db.selectFrom('batch_receipts').select('entries').execute()).map((r) => (JSON.parse(r.entries) as string[])[0]).sort())
       .toEqual([recent!.actionIds[0], oldPending!.actionIds[0], oldFailed!.actionIds[0]].sort());
     // Batch rows and their users stay, so counts outlive payloads.
     expect(Number(await ids(t(), 'delivery_batches'))).toBe(4);

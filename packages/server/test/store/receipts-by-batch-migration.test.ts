@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { purgeReceipts } from '../../src/retention/store.js';
 import { latestReceipts, lastJourneyReceivedAt } from '../../src/receipts/store.js';
-import { migrateToLatest } from '../../src/store/migrate.js';
+import { migrateToLatest, migrateUpTo } from '../../src/store/migrate.js';
 import { describeEachDialect } from '../support/dialects.js';
 import { atMigration, insertBatchRows, insertWebhookRow } from './support.js';
 
@@ -27,27 +27,31 @@ describeEachDialect('migration 0014 (receipts keyed by batch)', (dialect) => {
                ('act_1', 'm-a', 'wh_1', ${TASK_BATCH}, 'c1', 'FAIL', '3', ${T0 + 20}, 1),
                ('act_2', 'm-j', 'wh_1', ${JOURNEY_BATCH}, 'c2', '200', '4', ${T0 + 15}, 0)`);
 
-      expect(await migrateToLatest(store)).toContain('0014-receipts-by-batch');
+      expect(await migrateUpTo(store, '0014-receipts-by-batch')).toContain('0014-receipts-by-batch');
 
-      const rows = await store.db.selectFrom('receipts').selectAll().orderBy('received_at').orderBy('position').execute();
+      type Row = { batch_id: string; action_id: string; msg_id: string; status: string; send_time: string; received_at: number; position: number; for_journey: number | null };
+      const { rows } = await sql<Row>`select * from receipts order by received_at, position`.execute(store.db);
       expect(rows.map((r) => [r.batch_id, r.action_id, r.msg_id, r.status, r.send_time, Number(r.received_at), r.position, r.for_journey])).toEqual([
         [TASK_BATCH, 'act_1', 'm-early', '500', '1', T0 + 10, 0, null],
         [JOURNEY_BATCH, 'act_2', 'm-j', '200', '4', T0 + 15, 0, 1],
         [TASK_BATCH, 'act_1', 'm-b', '200', '2', T0 + 20, 0, null],
         [TASK_BATCH, 'act_1', 'm-a', 'FAIL', '3', T0 + 20, 1, null],
       ]);
+      // The new key refuses a repeat of (batch, action, msg).
+      await expect(sql`insert into receipts (batch_id, action_id, msg_id, status, send_time, received_at, position)
+        values (${TASK_BATCH}, 'act_1', 'm-a', '200', '5', ${T0 + 30}, 0)`.execute(store.db)).rejects.toThrow();
+
+      // Then migration 0022 groups them by batch and arrival, in report order: the latest is still the last of the latest report.
+      expect(await migrateToLatest(store)).toContain('0022-batch-receipts');
       expect(await latestReceipts(store.db, dialect, [{ batchId: TASK_BATCH, actionId: 'act_1' }, { batchId: JOURNEY_BATCH, actionId: 'act_2' }])).toEqual(
         new Map([['act_1', { status: 'FAIL', receivedAt: T0 + 20 }], ['act_2', { status: '200', receivedAt: T0 + 15 }]]),
       );
       // Journeys read only their own receipts by arrival.
       expect(await lastJourneyReceivedAt(store.db)).toBe(T0 + 15);
-      // The new key refuses a repeat of (batch, action, msg).
-      await expect(sql`insert into receipts (batch_id, action_id, msg_id, status, send_time, received_at, position)
-        values (${TASK_BATCH}, 'act_1', 'm-a', '200', '5', ${T0 + 30}, 0)`.execute(store.db)).rejects.toThrow();
-      // Retention walks the key: everything received before the cut goes, the batch's id bounding the walk.
+      // Retention walks the key: every row received before the cut goes, the batch's id bounding the walk.
       expect(await purgeReceipts(store.db, T0 + 17, 10)).toBe(2);
-      expect(await purgeReceipts(store.db, T0 + 100 * DAY, 10)).toBe(2);
-      expect(await store.db.selectFrom('receipts').selectAll().execute()).toEqual([]);
+      expect(await purgeReceipts(store.db, T0 + 100 * DAY, 10)).toBe(1);
+      expect(await store.db.selectFrom('batch_receipts').selectAll().execute()).toEqual([]);
     });
   });
 });
