@@ -27,6 +27,7 @@ function storeReport(
   nonce: string,
   nonceExpiresAt: number,
   receipts: readonly ReceiptInput[],
+  named: ReadonlyMap<string, ReadonlySet<string>>,
   webhooks: ReadonlyMap<string, ReceiptWebhook>,
 ): Promise<ReportOutcome & { forJourneys: boolean }> {
   const { dialect } = ctx.store;
@@ -37,9 +38,9 @@ function storeReport(
     if (!(await claimNonce(trx, dialect, nonce, nonceExpiresAt, now))) {
       throw errors.receiptUnauthorized(`nonce ${JSON.stringify(nonce)} was already used; send a new nonce with each report`);
     }
-    const messages = await loadDeliveredMessages(trx, dialect, receipts.map((r) => r.callback_params));
+    const messages = await loadDeliveredMessages(trx, dialect, named);
     const { accepted, rejected } = judgeReceipts(receipts, webhooks, messages, now);
-    const named = actionsByBatch(accepted.map((a) => a.message));
+    // The batches of refused receipts too: locking and reading one more batch costs less than grouping again.
     await lockBatchReceipts(trx, dialect, [...named.keys()]);
     const { rows, counts } = newReceipts(accepted, await storedReceiptsOf(trx, dialect, named));
     await insertReceipts(trx, dialect, rows, now, nonce);
@@ -61,10 +62,12 @@ export async function reportReceipts(ctx: AppContext, signed: SignedQuery, recei
   const webhooks = await loadReceiptWebhooks(ctx.store.db, ctx.store.dialect, [...new Set(receipts.map((r) => r.callback_params.webhook_id))]);
   verifyReportSignature(ctx, webhooks.values(), signed);
   await purgeNoncesNowAndThen(ctx.store, now);
+  // The messages named, action ids by batch: what the transaction reads, locks and adds to.
+  const named = actionsByBatch(receipts.map((r) => r.callback_params));
   const nonceExpiresAt = signed.timestampMs + ctx.config.receipts.timestampWindowSeconds * 1000;
   for (let attempt = 1; ; attempt++) {
     try {
-      const { forJourneys, ...outcome } = await storeReport(ctx, signed.nonce, nonceExpiresAt, receipts, webhooks);
+      const { forJourneys, ...outcome } = await storeReport(ctx, signed.nonce, nonceExpiresAt, receipts, named, webhooks);
       ctx.metrics.receiptReport({ stored: outcome.stored, repeated: outcome.accepted - outcome.stored, rejected: outcome.rejected.length });
       // A judgment waiting for these receipts decides its users at once.
       if (forJourneys) raiseSignal(ctx.store, 'journeys');

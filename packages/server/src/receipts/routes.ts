@@ -10,7 +10,7 @@ import { answerFor, receiptErrorHandler } from './answer.js';
 import { checkSignedQuery, type SignedQuery } from './check-signed-query.js';
 import type { ReceiptInput } from './judge-receipts.js';
 import { reportReceipts } from './report-receipts.js';
-import { isSurelyValidReceiptList } from './surely-valid.js';
+import { isControlFreeJson, isSurelyValidReceiptList } from './surely-valid.js';
 import { MAX_RECEIPTS, ReceiptAnswer, ReceiptHeaders, ReceiptList, ReceiptMessage, ReceiptQuery, RejectedReceipt } from './schemas.js';
 
 /**
@@ -25,7 +25,7 @@ function parseReport(text: string, wellFormed: WeakSet<object>): unknown {
   let body: unknown;
   try {
     body = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-    if (isSurelyValidReceiptList(body)) wellFormed.add(body as object);
+    if (isSurelyValidReceiptList(body, isControlFreeJson(text))) wellFormed.add(body as object);
     else if (body !== null && typeof body === 'object') secureJson.scan(body, { protoAction: 'error', constructorAction: 'error' });
   } catch (error) {
     throw errors.malformedJson((error as Error).message);

@@ -102,14 +102,12 @@ interface DeliveredBatchRow {
 }
 
 /**
- * The messages among `claimed` that exist in the batch their receipt names, by action id: the roster
+ * The messages named (action ids by batch, `actionsByBatch`) that exist in that batch, by action id: the roster
  * and the batch row of each named batch, read together once. A roster named by FEW_CLAIMS receipts or
  * more is parsed whole; in a roster named by fewer, each entry is found in its text.
  */
-export async function loadDeliveredMessages(db: Kysely<Database>, dialect: Dialect, claimed: readonly ClaimedMessage[]): Promise<Map<string, DeliveredMessage>> {
+export async function loadDeliveredMessages(db: Kysely<Database>, dialect: Dialect, wanted: ReadonlyMap<string, ReadonlySet<string>>): Promise<Map<string, DeliveredMessage>> {
   const found = new Map<string, DeliveredMessage>();
-  if (claimed.length === 0) return found;
-  const wanted = actionsByBatch(claimed);
   for (const part of chunk([...wanted.keys()], IN_CHUNK)) {
     const { rows } = await db.executeQuery<DeliveredBatchRow>(CompiledQuery.raw(DELIVERED_BATCHES(dialect, part.length), part));
     for (const row of rows) {
