@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { latestReceipts, type LatestReceipt } from '../receipts/store.js';
+import { rosterEntries } from '../delivery/roster.js';
+import { forEachReceiptOf } from '../receipts/store.js';
 import type { Dialect } from '../store/dialect.js';
 import type { Database } from '../store/schema.js';
 
@@ -43,9 +44,9 @@ export interface RecipientRow {
 /** Batches walked per query: their messages (at most 100 each) are sorted in one small query. */
 const BATCH_GROUP = 50;
 
-/** Whether a message whose latest receipt is `latest` (undefined: none) passes the receipt filters. */
-function passesReceiptFilter(filter: RecipientFilter, latest: LatestReceipt | undefined): boolean {
-  if (filter.receiptStatus !== undefined && latest?.status !== filter.receiptStatus) return false;
+/** Whether a message whose latest receipt has status `latest` (undefined: it has none) passes the receipt filters. */
+function passesReceiptFilter(filter: RecipientFilter, latest: string | undefined): boolean {
+  if (filter.receiptStatus !== undefined && latest !== filter.receiptStatus) return false;
   if (filter.hasReceipt !== undefined && (latest !== undefined) !== filter.hasReceipt) return false;
   return true;
 }
@@ -61,14 +62,19 @@ function batchReceiptCondition(filter: RecipientFilter): RawBuilder<boolean> | u
   return undefined;
 }
 
+/** A batch of a group walked, with what its recipients show of it. */
+type BatchOfGroup = { id: string; status: string; last_error: string | null; finished_at: number | string | null };
+
 /**
  * Up to `limit` recipients of a task after `after`, in (batch id, action id) order: keyset paging, so
  * the millionth recipient is as quick to reach as the first. Walks the task's batches in groups on the
- * (task_id, status, id) index and reads each group's messages through their key (batch_id, action_id)
- * (with a receipt filter, all of them, and the group's receipts).
+ * (task_id, status, id) index and reads each group's messages through their key (batch_id, action_id);
+ * with a receipt filter, each group's rosters and receipts, matched here (receipts are stored by batch
+ * and report, so SQL cannot tell a message's latest one).
  */
 export async function readRecipients(db: Kysely<Database>, dialect: Dialect, taskId: string, filter: RecipientFilter, after: RecipientCursor | null, limit: number): Promise<RecipientRow[]> {
   const found: RecipientRow[] = [];
+  const byReceipt = filter.receiptStatus !== undefined || filter.hasReceipt !== undefined;
   let from = after?.batchId ?? null;
   let inclusive = after !== null;
   while (found.length < limit) {
@@ -79,22 +85,9 @@ export async function readRecipients(db: Kysely<Database>, dialect: Dialect, tas
     if (from !== null) batchQuery = batchQuery.where('id', inclusive ? '>=' : '>', from);
     const batches = await batchQuery.orderBy('id').limit(BATCH_GROUP).execute();
     if (batches.length === 0) break;
+    const cursor = inclusive ? after : null;
+    const rows = byReceipt ? await groupByReceipt(db, dialect, batches, filter, cursor, limit - found.length) : await group(db, batches, cursor, limit - found.length);
     const byId = new Map(batches.map((b) => [b.id, b]));
-    let messages = db
-      .selectFrom('delivery_messages as m')
-      .select(['m.action_id', 'm.batch_id', 'm.customer_id', 'm.target_type', 'm.target_id'])
-      .where('m.batch_id', 'in', batches.map((b) => b.id));
-    if (inclusive && after !== null) {
-      const cursor = after;
-      messages = messages.where((eb) => eb.or([eb('m.batch_id', '>', cursor.batchId), eb.and([eb('m.batch_id', '=', cursor.batchId), eb('m.action_id', '>', cursor.actionId)])]));
-    }
-    const byReceipt = filter.receiptStatus !== undefined || filter.hasReceipt !== undefined;
-    // Receipts are stored by batch and report, so their filters are applied here, to the group's messages.
-    let rows = await messages.orderBy('m.batch_id').orderBy('m.action_id').$if(!byReceipt, (q) => q.limit(limit - found.length)).execute();
-    if (byReceipt) {
-      const latest = await latestReceipts(db, dialect, rows.map((r) => ({ batchId: r.batch_id, actionId: r.action_id })));
-      rows = rows.filter((r) => passesReceiptFilter(filter, latest.get(r.action_id))).slice(0, limit - found.length);
-    }
     for (const r of rows) {
       const batch = byId.get(r.batch_id)!;
       found.push({ ...r, batch_status: batch.status, last_error: batch.last_error, finished_at: batch.finished_at === null ? null : Number(batch.finished_at) });
@@ -104,6 +97,42 @@ export async function readRecipients(db: Kysely<Database>, dialect: Dialect, tas
     inclusive = false;
   }
   return found;
+}
+
+type GroupRow = Pick<RecipientRow, 'action_id' | 'batch_id' | 'customer_id' | 'target_type' | 'target_id'>;
+
+/** Up to `limit` messages of `batches` after `after`, in key order. */
+async function group(db: Kysely<Database>, batches: readonly BatchOfGroup[], after: RecipientCursor | null, limit: number): Promise<GroupRow[]> {
+  let messages = db
+    .selectFrom('delivery_messages as m')
+    .select(['m.action_id', 'm.batch_id', 'm.customer_id', 'm.target_type', 'm.target_id'])
+    .where('m.batch_id', 'in', batches.map((b) => b.id));
+  if (after !== null) {
+    messages = messages.where((eb) => eb.or([eb('m.batch_id', '>', after.batchId), eb.and([eb('m.batch_id', '=', after.batchId), eb('m.action_id', '>', after.actionId)])]));
+  }
+  return messages.orderBy('m.batch_id').orderBy('m.action_id').limit(limit).execute();
+}
+
+/**
+ * Up to `limit` messages of `batches` after `after` whose latest receipt passes `filter`, in key order:
+ * the batches' rosters (in action id order) and receipts, read whole and matched here: about 120 µs a
+ * batch of 100 users with a receipt each, where reading them through the messages view took about 400.
+ */
+async function groupByReceipt(db: Kysely<Database>, dialect: Dialect, batches: readonly BatchOfGroup[], filter: RecipientFilter, after: RecipientCursor | null, limit: number): Promise<GroupRow[]> {
+  const ids = batches.map((b) => b.id);
+  const latest = new Map<string, string>();
+  await forEachReceiptOf(db, dialect, ids, (_batchId, _receivedAt, actionId, _msgId, status) => latest.set(actionId, status));
+  const rosters = await db.selectFrom('delivery_rosters').select(['batch_id', 'roster']).where('batch_id', 'in', ids).orderBy('batch_id').execute();
+  const rows: GroupRow[] = [];
+  for (const { batch_id, roster } of rosters) {
+    for (const [actionId, customerId, targetType, targetId] of rosterEntries(roster)) {
+      if (after !== null && batch_id === after.batchId && actionId <= after.actionId) continue;
+      if (!passesReceiptFilter(filter, latest.get(actionId))) continue;
+      rows.push({ action_id: actionId, batch_id, customer_id: customerId, target_type: targetType, target_id: targetId });
+      if (rows.length === limit) return rows;
+    }
+  }
+  return rows;
 }
 
 /** How many recipients match a delivery-status filter (users of the matching batches). */
