@@ -2,18 +2,41 @@ import type { AcceptedReceipt } from './judge-receipts.js';
 import type { ReceiptCountIncrement, StoredReceipt } from './counts-store.js';
 import { receiptKey, type NewReceipt } from './store.js';
 
-/** The status codes a user reported: one string while there is one (nearly always), then a list. */
-type Reported = Map<string, string | string[]>;
+/** Strings of one message: one while there is one (nearly always), then a set. */
+type OneOrMore = string | Set<string>;
 
-/** Records that `actionId` reported `status`; false when it had already. */
-function report(reported: Reported, actionId: string, status: string): boolean {
-  const before = reported.get(actionId);
-  if (before === undefined) reported.set(actionId, status);
-  else if (before === status || (Array.isArray(before) && before.includes(status))) return false;
-  else if (Array.isArray(before)) before.push(status);
-  else reported.set(actionId, [before, status]);
-  return true;
+/** `value` added to `values`, or undefined when it was there already. */
+function added(values: OneOrMore, value: string): OneOrMore | undefined {
+  if (typeof values === 'string') return values === value ? undefined : new Set([values, value]);
+  if (values.has(value)) return undefined;
+  values.add(value);
+  return values;
 }
+
+/** What a message holds so far: its msg_ids and the status codes they reported. */
+interface Held {
+  msgIds: OneOrMore;
+  codes: OneOrMore;
+}
+
+/** Adds a receipt to what its message holds: undefined when its msg_id is held already, else whether its code is new to the message. */
+function hold(held: Map<string, Held>, actionId: string, msgId: string, status: string): { newCode: boolean } | undefined {
+  const before = held.get(actionId);
+  if (before === undefined) {
+    held.set(actionId, { msgIds: msgId, codes: status });
+    return NEW_CODE;
+  }
+  const msgIds = added(before.msgIds, msgId);
+  if (msgIds === undefined) return undefined;
+  before.msgIds = msgIds;
+  const codes = added(before.codes, status);
+  if (codes === undefined) return OLD_CODE;
+  before.codes = codes;
+  return NEW_CODE;
+}
+
+const NEW_CODE = { newCode: true } as const;
+const OLD_CODE = { newCode: false } as const;
 
 /**
  * What a report adds to what its messages hold (`stored`): the receipts to insert, in report order,
@@ -22,20 +45,16 @@ function report(reported: Reported, actionId: string, status: string): boolean {
  * code it had not reported before. Pure.
  */
 export function newReceipts(accepted: readonly AcceptedReceipt[], stored: readonly StoredReceipt[]): { rows: NewReceipt[]; counts: ReceiptCountIncrement[] } {
-  const seen = new Set<string>();
-  const reported: Reported = new Map();
-  for (const s of stored) {
-    seen.add(receiptKey(s.action_id, s.msg_id));
-    report(reported, s.action_id, s.status);
-  }
+  // Keyed by action id alone: a string per message and msg_id would be built and hashed for every receipt.
+  const held = new Map<string, Held>();
+  for (const s of stored) hold(held, s.action_id, s.msg_id, s.status);
   const rows: NewReceipt[] = [];
   const counts = new Map<string, ReceiptCountIncrement>();
   // A report's receipts mostly come batch by batch with one code: the last count is checked first.
   let count: ReceiptCountIncrement | undefined;
   for (const { receipt, message } of accepted) {
-    const key = receiptKey(message.actionId, receipt.msg_id);
-    if (seen.has(key)) continue;
-    seen.add(key);
+    const kept = hold(held, message.actionId, receipt.msg_id, receipt.status);
+    if (kept === undefined) continue;
     rows.push({
       batch_id: message.batchId,
       action_id: message.actionId,
@@ -50,7 +69,7 @@ export function newReceipts(accepted: readonly AcceptedReceipt[], stored: readon
       if (!count) counts.set(countKey, (count = { batch_id: message.batchId, status: receipt.status, receipts: 0, users: 0 }));
     }
     count.receipts++;
-    if (report(reported, message.actionId, receipt.status)) count.users++;
+    if (kept.newCode) count.users++;
   }
   return { rows, counts: [...counts.values()] };
 }
