@@ -169,12 +169,18 @@ describeEachDialect('Journeys: judgment driven by what changed', (dialect) => {
     expect((await nodeStats(t(), journeyId)).send).toMatchObject({ entered: 7, exits: { default: 7 }, delivery: { enqueued: 7 } });
   });
 
-  it('judges on resume the receipts that arrived while the journey was paused', async () => {
-    const { journeyId } = await sentJourney('pr', 4);
+  /** A journey that entered and sent `count` users, then paused; with the runner that did it. */
+  async function sentAndPaused(prefix: string, count: number) {
+    const { journeyId } = await sentJourney(prefix, count);
     const runner = journeyRunner(t());
     await runner.runOnce();
     await dispatcher(t()).runOnce();
     expectStatus(await t().request('POST', `/api/v1/journeys/${journeyId}/pause`), 200);
+    return { journeyId, runner };
+  }
+
+  it('judges on resume the receipts that arrived while the journey was paused', async () => {
+    const { journeyId, runner } = await sentAndPaused('pr', 4);
     expectStatus(await postReceipts(t(), receivedMessages(receiver).map((m) => receiptOf(m, '200'))), 200);
     expect((await runner.runOnce()).judged).toBe(0);
     // Long past the second look at those receipts: only the sweep on resume can find them now.
@@ -186,11 +192,7 @@ describeEachDialect('Journeys: judgment driven by what changed', (dialect) => {
   });
 
   it('judges on resume only the users whose own receipt has a chosen status, not their batch-mates\'', async () => {
-    const { journeyId } = await sentJourney('pm', 4);
-    const runner = journeyRunner(t());
-    await runner.runOnce();
-    await dispatcher(t()).runOnce();
-    expectStatus(await t().request('POST', `/api/v1/journeys/${journeyId}/pause`), 200);
+    const { journeyId, runner } = await sentAndPaused('pm', 4);
     // One batch: two users report the chosen 200, two FAIL (a status no branch chose).
     expectStatus(await postReceipts(t(), receivedMessages(receiver).map((m, i) => receiptOf(m, i < 2 ? '200' : 'FAIL'))), 200);
     t().clock.advance(SETTLE_MS * 3);
