@@ -324,7 +324,7 @@ export interface BatchReceiptsRow {
   report: string;
   /** 1 when a journey sent the batch (journeys read these receipts by arrival), else null. */
   for_journey: number | null;
-  /** JSON array of four strings per receipt: action_id, msg_id, status, send_time (receipt-entries.ts). */
+  /** Four fields per receipt, action_id, msg_id, status, send_time, joined by U+0001 (receipts/receipt-entries.ts). */
   entries: string;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig, type RetentionConfig } from '../../src/config.js';
-import { encodeEntries } from '../../src/receipts/receipt-entries.js';
+import { encodeEntries, ENTRY_SEPARATOR } from '../../src/receipts/receipt-entries.js';
 import { sweepRetention } from '../../src/retention/sweep-retention.js';
 import type { TestApp } from '../support/test-app.js';
 import { describeEachDialect } from '../support/dialects.js';
@@ -63,7 +63,7 @@ describeEachDialect('retention sweep', (dialect) => {
     expect((await db.selectFrom('delivery_attempts').select('batch_id').execute()).map((r) => r.batch_id).sort())
       .toEqual([recent!.batchId, oldPending!.batchId, oldFailed!.batchId].sort());
     expect((await db.selectFrom('test_sends').select('id').execute()).map((r) => r.id)).toEqual(['ts_new']);
-    expect((await db.selectFrom('batch_receipts').select('entries').execute()).map((r) => (JSON.parse(r.entries) as string[])[0]).sort())
+    expect((await db.selectFrom('batch_receipts').select('entries').execute()).map((r) => r.entries.split(ENTRY_SEPARATOR)[0]).sort())
       .toEqual([recent!.actionIds[0], oldPending!.actionIds[0], oldFailed!.actionIds[0]].sort());
     // Batch rows and their users stay, so counts outlive payloads.
     expect(Number(await ids(t(), 'delivery_batches'))).toBe(4);
