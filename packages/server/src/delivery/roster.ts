@@ -56,14 +56,31 @@ export function rosterEntries(roster: unknown): RosterEntry[] {
  * between two quotes. Anything else (an escape, an unexpected separator) is left to JSON.parse.
  */
 function splitRoster(text: string): RosterEntry[] | undefined {
+  const parts = rosterParts(text);
+  if (!parts) return undefined;
+  const entries: RosterEntry[] = new Array((parts.length - 1) / 8);
+  for (let i = 0, k = 1; i < entries.length; i++, k += 8) entries[i] = [parts[k]!, parts[k + 2]!, parts[k + 4]!, parts[k + 6]!];
+  return entries;
+}
+
+/** A roster's text split at its quotes, checked to be `[["a","b","c","d"],...]`: entry i's strings are parts 8i+1, +3, +5, +7. */
+function rosterParts(text: string): string[] | undefined {
   if (text.includes('\\')) return undefined;
   const parts = text.split('"');
   const count = (parts.length - 1) / 8;
   if (!Number.isInteger(count)) return undefined;
-  const entries: RosterEntry[] = new Array(count);
   for (let i = 0, k = 1; i < count; i++, k += 8) {
     if (parts[k + 1] !== ',' || parts[k + 3] !== ',' || parts[k + 5] !== ',' || parts[k - 1] !== (i === 0 ? '[[' : '],[')) return undefined;
-    entries[i] = [parts[k]!, parts[k + 2]!, parts[k + 4]!, parts[k + 6]!];
   }
-  return parts[parts.length - 1] === ']]' ? entries : undefined;
+  return parts[parts.length - 1] === ']]' ? parts : undefined;
+}
+
+/** Calls `visit` with each user's action id and customer id, in roster order: from the split text where it can, without an entry per user. */
+export function forEachRosterUser(roster: unknown, visit: (actionId: string, customerId: string) => void): void {
+  const parts = typeof roster === 'string' ? rosterParts(roster) : undefined;
+  if (parts) {
+    for (let k = 1; k < parts.length - 1; k += 8) visit(parts[k]!, parts[k + 2]!);
+    return;
+  }
+  for (const [actionId, customerId] of rosterEntries(roster)) visit(actionId, customerId);
 }

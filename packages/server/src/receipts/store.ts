@@ -3,7 +3,7 @@ import type { Store } from '../store/database.js';
 import type { Dialect } from '../store/dialect.js';
 import { chunk, compare, dialectText, IN_CHUNK, placeholders, textsByCount, tuples } from '../store/queries.js';
 import { addEntry, encodeEntries, forEachEntry } from './receipt-entries.js';
-import { findInRoster, rosterEntries } from '../delivery/roster.js';
+import { findInRoster, forEachRosterUser } from '../delivery/roster.js';
 import type { Database } from '../store/schema.js';
 
 /** Whether a database error is PostgreSQL choosing this transaction as a deadlock victim. */
@@ -114,11 +114,12 @@ export async function loadDeliveredMessages(db: Kysely<Database>, dialect: Diale
       const actions = wanted.get(row.batch_id)!;
       // A user is sent when its batch succeeds (finished_at); until then the batch's creation stands in.
       const sentAt = Number(row.status === 'succeeded' && row.finished_at !== null ? row.finished_at : row.created_at);
-      const entries = typeof row.roster === 'string' && actions.size < FEW_CLAIMS ? findInRoster(row.roster, actions) : rosterEntries(row.roster);
-      for (const [actionId, customerId] of entries) {
-        if (!actions.has(actionId)) continue;
-        found.set(actionId, { actionId, batchId: row.batch_id, customerId, webhookId: row.webhook_id, sentAt, fromJourney: row.journey_id !== null });
-      }
+      const fromJourney = row.journey_id !== null;
+      const take = (actionId: string, customerId: string) => {
+        if (actions.has(actionId)) found.set(actionId, { actionId, batchId: row.batch_id, customerId, webhookId: row.webhook_id, sentAt, fromJourney });
+      };
+      if (typeof row.roster === 'string' && actions.size < FEW_CLAIMS) for (const [actionId, customerId] of findInRoster(row.roster, actions)) take(actionId, customerId);
+      else forEachRosterUser(row.roster, take);
     }
   }
   return found;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeRoster, findInRoster, rosterEntries, type RosterEntry } from '../../src/delivery/roster.js';
+import { encodeRoster, findInRoster, forEachRosterUser, rosterEntries, type RosterEntry } from '../../src/delivery/roster.js';
 
 const ALPHABET = ['a', 'Z', '0', ',', '[', ']', '],[', '","', '"', '\\', ' ', '用', 'ë', '\u0001', '\n', '😀', '\ud800'];
 
@@ -26,6 +26,21 @@ describe('rosters', () => {
     // Not a shape the engine writes (no roster value is null), but one a quote count alone would misread.
     const nulls = '[["a",null,"c","d"],["e","f",null,"h"],["i","j","k",null],["l",null,"n","o"]]';
     expect(rosterEntries(nulls)).toEqual(JSON.parse(nulls));
+  });
+
+  it('visits each user\'s action id and customer id as the whole parse reads them, text or parsed', () => {
+    const users = (roster: unknown) => {
+      const seen: [string, string][] = [];
+      forEachRosterUser(roster, (actionId, customerId) => seen.push([actionId, customerId]));
+      return seen;
+    };
+    const entries: RosterEntry[] = Array.from({ length: 300 }, (_, i) => [`act_${i}`, valueOf(i * 13 + 1), valueOf(i * 7 + 2), valueOf(i * 11 + 3)]);
+    const plain: RosterEntry[] = Array.from({ length: 100 }, (_, i) => [`act_${i}`, `Zoë 用户 ${i}`, 'OPEN_ID', `o${i}`]);
+    // Split at quotes (plain), parsed (escapes), already parsed (jsonb), empty, and a shape only JSON.parse reads.
+    for (const roster of [encodeRoster(plain), encodeRoster(entries), entries, '[]', '[["a",null,"c","d"]]']) {
+      const parsed = typeof roster === 'string' ? (JSON.parse(roster) as RosterEntry[]) : roster;
+      expect(users(roster)).toEqual(parsed.map(([actionId, customerId]) => [actionId, customerId]));
+    }
   });
 
   it('finds single entries in the text as the whole parse does', () => {
