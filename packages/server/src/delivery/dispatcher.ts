@@ -223,7 +223,7 @@ export class Dispatcher {
 
   /** Marks which webhooks have due work and refreshes targets whose version changed. */
   private async discover(now: number): Promise<void> {
-    const due = await findWebhooksWithDueWork(this.ctx.store.db, now);
+    const due = await findWebhooksWithDueWork(this.ctx.store.db, this.ctx.store.dialect, now);
     const dueIds = new Set(due.map((w) => w.id));
     for (const lane of this.lanes.values()) if (!dueIds.has(lane.target.id)) lane.hasWork = false;
     const stale = due.filter((w) => this.lanes.get(w.id)?.target.version !== w.version).map((w) => w.id);
@@ -368,7 +368,7 @@ export class Dispatcher {
    * counts, recorded with an unknown outcome, so a batch that keeps killing workers ends up failed.
    */
   private async recoverExpiredLeases(now: number): Promise<void> {
-    const expired = await findExpiredLeases(this.ctx.store.db, now, RECOVER_LIMIT);
+    const expired = await findExpiredLeases(this.ctx.store.db, this.ctx.store.dialect, now, RECOVER_LIMIT);
     if (expired.length === 0) return;
     const records = expired.map((row) => lostAttemptRecord(row, now));
     const recovered = await recordAttempts(this.ctx.store, { expiredBy: now }, records, now);

@@ -68,3 +68,16 @@ const ATTEMPT_COLUMNS = 10;
 export const ATTEMPT_INSERT = textsByCount(
   (count) => `insert into delivery_attempts (batch_id, attempt, started_at, latency_ms, success, retryable, http_status, code, message, error) values ${tuples(count, ATTEMPT_COLUMNS)}`,
 );
+
+/**
+ * `(now)`: enabled webhooks with a batch due now, with their version (the dispatcher's poll). This and the
+ * next were built with Kysely at every poll: 0.7% and 0.4% of the event loop's CPU during the million-user task.
+ */
+export const DUE_WEBHOOKS = dialectText(`
+  select id, version from webhooks w
+  where enabled = 1 and exists (select 1 from delivery_batches b where b.webhook_id = w.id and b.status = 'pending' and b.next_attempt_at <= ?)`);
+
+/** `(now, limit)`: batches whose lease expired, their worker dead or hung (the dispatcher's recovery poll). */
+export const EXPIRED_LEASES = dialectText(`
+  select id, attempts, max_attempts, lease_owner, updated_at from delivery_batches
+  where status = 'sending' and lease_expires_at <= ? limit ?`);

@@ -1,10 +1,10 @@
-import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { Store } from '../store/database.js';
 import type { Dialect } from '../store/dialect.js';
 import type { Database, DeliveryBatchRow } from '../store/schema.js';
 import { refundTokens, takeSharedCapacity, type SharedLimits } from './shared-limits.js';
 import { bodyText } from './stored-body.js';
-import { ATTEMPT_INSERT, BODIES, LAST_ATTEMPTS, LEASE, SUCCEEDED, UNSUCCEEDED } from './outbox-sql.js';
+import { ATTEMPT_INSERT, BODIES, DUE_WEBHOOKS, EXPIRED_LEASES, LAST_ATTEMPTS, LEASE, SUCCEEDED, UNSUCCEEDED } from './outbox-sql.js';
 import { chunk, IN_CHUNK } from '../store/queries.js';
 
 /**
@@ -131,22 +131,9 @@ function sqliteInsert(table: string, head: string, tuple: string, rows: number):
 }
 
 /** Enabled webhooks that have a batch due now, with their version (to refresh cached targets). */
-export async function findWebhooksWithDueWork(db: Kysely<Database>, now: number): Promise<{ id: string; version: number }[]> {
-  return db
-    .selectFrom('webhooks')
-    .select(['id', 'version'])
-    .where('enabled', '=', 1)
-    .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('delivery_batches')
-          .select(sql.lit(1).as('one'))
-          .whereRef('delivery_batches.webhook_id', '=', 'webhooks.id')
-          .where('delivery_batches.status', '=', 'pending')
-          .where('delivery_batches.next_attempt_at', '<=', now),
-      ),
-    )
-    .execute();
+export async function findWebhooksWithDueWork(db: Kysely<Database>, dialect: Dialect, now: number): Promise<{ id: string; version: number }[]> {
+  const { rows } = await db.executeQuery<{ id: string; version: number }>(CompiledQuery.raw(DUE_WEBHOOKS[dialect], [now]));
+  return rows;
 }
 
 /** What a claim asks for: up to `limit` due batches of one webhook, leased to `workerId` until `leaseExpiresAt`. */
@@ -280,13 +267,13 @@ export async function releaseLeases(store: Store, workerId: string, ids: readonl
 }
 
 /** Batches whose lease expired: their worker died (or hung) before recording an outcome. */
-export async function findExpiredLeases(db: Kysely<Database>, now: number, limit: number): Promise<Pick<DeliveryBatchRow, 'id' | 'attempts' | 'max_attempts' | 'lease_owner' | 'updated_at'>[]> {
+export async function findExpiredLeases(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  now: number,
+  limit: number,
+): Promise<Pick<DeliveryBatchRow, 'id' | 'attempts' | 'max_attempts' | 'lease_owner' | 'updated_at'>[]> {
   // updated_at is the claim's time: when the lost attempt started.
-  return db
-    .selectFrom('delivery_batches')
-    .select(['id', 'attempts', 'max_attempts', 'lease_owner', 'updated_at'])
-    .where('status', '=', 'sending')
-    .where('lease_expires_at', '<=', now)
-    .limit(limit)
-    .execute();
+  const { rows } = await db.executeQuery<Pick<DeliveryBatchRow, 'id' | 'attempts' | 'max_attempts' | 'lease_owner' | 'updated_at'>>(CompiledQuery.raw(EXPIRED_LEASES[dialect], [now, limit]));
+  return rows;
 }

@@ -1,4 +1,6 @@
-import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type ExpressionBuilder, type Kysely } from 'kysely';
+import type { Dialect } from '../store/dialect.js';
+import { dialectText } from '../store/queries.js';
 import type { Database, TaskRow } from '../store/schema.js';
 import type { TaskFailure } from './model.js';
 
@@ -58,27 +60,22 @@ export interface PageProgress {
  * Moves the task's cursor and counters on and renews the lease, if `owner` still holds it and the
  * task is still sending (call in the page's transaction); false otherwise, and the caller rolls back.
  */
-export async function commitPage(db: Kysely<Database>, id: string, owner: string, progress: PageProgress, now: number, leaseUntil: number): Promise<boolean> {
-  const result = await db
-    .updateTable('tasks')
-    .set((eb) => ({
-      cursor: progress.cursor,
-      users_read: eb('users_read', '+', progress.read),
-      users_enqueued: eb('users_enqueued', '+', progress.enqueued),
-      batches_enqueued: eb('batches_enqueued', '+', progress.batches),
-      skipped_no_id: eb('skipped_no_id', '+', progress.skippedNoId),
-      skipped_missing_variable: eb('skipped_missing_variable', '+', progress.skippedMissingVariable),
-      all_enqueued: progress.last ? 1 : 0,
-      lease_owner: progress.last ? null : owner,
-      lease_expires_at: progress.last ? null : leaseUntil,
-      updated_at: now,
-    }))
-    .where('id', '=', id)
-    .where('status', '=', 'sending')
-    .where('lease_owner', '=', owner)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) > 0;
+export async function commitPage(db: Kysely<Database>, dialect: Dialect, id: string, owner: string, progress: PageProgress, now: number, leaseUntil: number): Promise<boolean> {
+  const { last } = progress;
+  const params = [
+    progress.cursor, progress.read, progress.enqueued, progress.batches, progress.skippedNoId, progress.skippedMissingVariable,
+    last ? 1 : 0, last ? null : owner, last ? null : leaseUntil, now, id, owner,
+  ];
+  const result = await db.executeQuery(CompiledQuery.raw(COMMIT_PAGE[dialect], params));
+  return Number(result.numAffectedRows ?? 0) > 0;
 }
+
+// Text, not built per page: building it was 0.8% of the event loop's CPU during the million-user task's sends.
+const COMMIT_PAGE = dialectText(`
+  update tasks set cursor = ?, users_read = users_read + ?, users_enqueued = users_enqueued + ?, batches_enqueued = batches_enqueued + ?,
+    skipped_no_id = skipped_no_id + ?, skipped_missing_variable = skipped_missing_variable + ?,
+    all_enqueued = ?, lease_owner = ?, lease_expires_at = ?, updated_at = ?
+  where id = ? and status = 'sending' and lease_owner = ?`);
 
 /** Records the audience size when a task starts. */
 export async function setAudienceSize(db: Kysely<Database>, id: string, owner: string, size: number): Promise<void> {

@@ -218,10 +218,10 @@ export class TaskRunner {
         .transaction()
         .execute(async (trx) => {
           if (page.chunk) {
-            await assertWebhookInWorkspace(trx, common);
+            await assertWebhookInWorkspace(trx, this.ctx.store.dialect, common);
             await insertOutboxChunk(trx, this.ctx.store.dialect, common, page.chunk);
           }
-          if (!(await commitPage(trx, task.id, this.runnerId, page.progress, now, now + this.leaseMs))) throw new LeaseLost();
+          if (!(await commitPage(trx, this.ctx.store.dialect, task.id, this.runnerId, page.progress, now, now + this.leaseMs))) throw new LeaseLost();
         })
         .then(
           () => true,
