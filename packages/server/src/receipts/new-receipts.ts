@@ -19,24 +19,21 @@ interface Held {
   codes: OneOrMore;
 }
 
-/** Adds a receipt to what its message holds: undefined when its msg_id is held already, else whether its code is new to the message. */
-function hold(held: Map<string, Held>, actionId: string, msgId: string, status: string): { newCode: boolean } | undefined {
+/** Adds a receipt to what its message holds: a repeat (its msg_id is held already), or new with a code new or known to the message. */
+function hold(held: Map<string, Held>, actionId: string, msgId: string, status: string): 'repeat' | 'new code' | 'known code' {
   const before = held.get(actionId);
   if (before === undefined) {
     held.set(actionId, { msgIds: msgId, codes: status });
-    return NEW_CODE;
+    return 'new code';
   }
   const msgIds = added(before.msgIds, msgId);
-  if (msgIds === undefined) return undefined;
+  if (msgIds === undefined) return 'repeat';
   before.msgIds = msgIds;
   const codes = added(before.codes, status);
-  if (codes === undefined) return OLD_CODE;
+  if (codes === undefined) return 'known code';
   before.codes = codes;
-  return NEW_CODE;
+  return 'new code';
 }
-
-const NEW_CODE = { newCode: true } as const;
-const OLD_CODE = { newCode: false } as const;
 
 /**
  * What a report adds to what its messages hold (`stored`): the receipts to insert, in report order,
@@ -54,7 +51,7 @@ export function newReceipts(accepted: readonly AcceptedReceipt[], stored: readon
   let count: ReceiptCountIncrement | undefined;
   for (const { receipt, message } of accepted) {
     const kept = hold(held, message.actionId, receipt.msg_id, receipt.status);
-    if (kept === undefined) continue;
+    if (kept === 'repeat') continue;
     rows.push({
       batch_id: message.batchId,
       action_id: message.actionId,
@@ -69,7 +66,7 @@ export function newReceipts(accepted: readonly AcceptedReceipt[], stored: readon
       if (!count) counts.set(countKey, (count = { batch_id: message.batchId, status: receipt.status, receipts: 0, users: 0 }));
     }
     count.receipts++;
-    if (kept.newCode) count.users++;
+    if (kept === 'new code') count.users++;
   }
   return { rows, counts: [...counts.values()] };
 }

@@ -86,7 +86,7 @@ export async function readRecipients(db: Kysely<Database>, dialect: Dialect, tas
     const batches = await batchQuery.orderBy('id').limit(BATCH_GROUP).execute();
     if (batches.length === 0) break;
     const cursor = inclusive ? after : null;
-    const rows = byReceipt ? await groupByReceipt(db, dialect, batches, filter, cursor, limit - found.length) : await group(db, batches, cursor, limit - found.length);
+    const rows = byReceipt ? await messagesByReceipt(db, dialect, batches, filter, cursor, limit - found.length) : await messagesOf(db, batches, cursor, limit - found.length);
     const byId = new Map(batches.map((b) => [b.id, b]));
     for (const r of rows) {
       const batch = byId.get(r.batch_id)!;
@@ -102,7 +102,7 @@ export async function readRecipients(db: Kysely<Database>, dialect: Dialect, tas
 type GroupRow = Pick<RecipientRow, 'action_id' | 'batch_id' | 'customer_id' | 'target_type' | 'target_id'>;
 
 /** Up to `limit` messages of `batches` after `after`, in key order. */
-async function group(db: Kysely<Database>, batches: readonly BatchOfGroup[], after: RecipientCursor | null, limit: number): Promise<GroupRow[]> {
+async function messagesOf(db: Kysely<Database>, batches: readonly BatchOfGroup[], after: RecipientCursor | null, limit: number): Promise<GroupRow[]> {
   let messages = db
     .selectFrom('delivery_messages as m')
     .select(['m.action_id', 'm.batch_id', 'm.customer_id', 'm.target_type', 'm.target_id'])
@@ -118,7 +118,7 @@ async function group(db: Kysely<Database>, batches: readonly BatchOfGroup[], aft
  * the batches' rosters (in action id order) and receipts, read whole and matched here: about 120 µs a
  * batch of 100 users with a receipt each, where reading them through the messages view took about 400.
  */
-async function groupByReceipt(db: Kysely<Database>, dialect: Dialect, batches: readonly BatchOfGroup[], filter: RecipientFilter, after: RecipientCursor | null, limit: number): Promise<GroupRow[]> {
+async function messagesByReceipt(db: Kysely<Database>, dialect: Dialect, batches: readonly BatchOfGroup[], filter: RecipientFilter, after: RecipientCursor | null, limit: number): Promise<GroupRow[]> {
   const ids = batches.map((b) => b.id);
   const latest = new Map<string, string>();
   await forEachReceiptOf(db, dialect, ids, (_batchId, _receivedAt, actionId, _msgId, status) => latest.set(actionId, status));

@@ -5,8 +5,9 @@ import type { Dialect } from '../dialect.js';
  * Receipts stored one row per batch and report (`batch_receipts`) instead of one row per receipt:
  * a report of 1,000 receipts about 10 batches writes 10 rows. `entries` holds four fields per
  * receipt (action_id, msg_id, status, send_time), in report order, joined by U+0001
- * (receipt-entries.ts). Inserting a row per receipt cost 1.85–3.18 µs per receipt, a row per batch and report 0.40–0.44 (better-sqlite3 alone,
- * docs/benchmarks.md); the insert was a fifth of the receipts route's CPU. Every reader knows the
+ * (receipt-entries.ts). Inserting a row per receipt cost 1.85–3.18 µs per receipt, a row per batch
+ * and report 0.40–0.44 (better-sqlite3 alone, docs/benchmarks.md); the insert was a fifth of the
+ * receipts route's CPU. Every reader knows the
  * batch, and a batch's receipts are a few rows of its key range. `report` is the report's nonce
  * (unique while it can be replayed), so two reports in the same millisecond are two rows. Existing
  * receipts become one row per batch and arrival time, in their report order.
