@@ -132,7 +132,7 @@ try {
   const phases = { task: [] as number[], taskReceipts: [] as number[], journeyEntry: [] as number[], journeyReceiptsJudged: [] as number[] };
   for (let r = 0; r < ROUNDS; r++) {
     const task = await api('POST', '/api/v1/tasks', { name: `Task ${r}`, audienceId, webhookId: webhook.id, idType: 'OPEN_ID', batchSize: 100, params: PARAMS, missingVariable: 'skip', schedule: { type: 'now' } });
-    phases.task.push(await cpuPerUser(() => new TaskRunner({ ctx, runnerId: `task-${r}`, pages: inlinePageSource(store.db) }).runOnce(), 'task'));
+    phases.task.push(await cpuPerUser(() => new TaskRunner({ ctx, runnerId: `task-${r}`, pages: inlinePageSource(store.db, store.dialect) }).runOnce(), 'task'));
     const taskReports = await deliver('task_id', task.id);
     phases.taskReceipts.push(await cpuPerUser(() => report(taskReports), 'taskReceipts'));
 

@@ -7,6 +7,7 @@ import { createOutboundAgent } from './outbound/agent.js';
 import { Dispatcher } from './delivery/dispatcher.js';
 import { TaskRunner } from './tasks/task-runner.js';
 import { JourneyRunner } from './journeys/journey-runner.js';
+import { defaultPageSource } from './tasks/page-source.js';
 import { createSecretBox, loadMasterKey } from './secrets/secret-box.js';
 import { systemClock } from './shared/clock.js';
 import { openStore, type Store } from './store/database.js';
@@ -79,13 +80,16 @@ export async function startServer(config: Config, print: (line: string) => void 
   const dispatcher = sends ? new Dispatcher({ ctx, log: app.log }) : undefined;
   if (dispatcher) ctx.metrics.watchCircuits(() => dispatcher.circuitStates());
   // Tasks and journeys feed the engine, so they run where it runs; another process picks up what a stopped one released.
-  const taskRunner = sends ? new TaskRunner({ ctx, log: app.log }) : undefined;
-  const journeyRunner = sends ? new JourneyRunner({ ctx, log: app.log }) : undefined;
+  // One page thread reads and builds audience pages for both: a task's pages and a journey's audience entry.
+  const pages = sends ? defaultPageSource(store, (error) => app.log.warn({ err: error }, 'the page thread failed; this page is built on the event loop')) : undefined;
+  const taskRunner = sends ? new TaskRunner({ ctx, log: app.log, pages }) : undefined;
+  const journeyRunner = sends ? new JourneyRunner({ ctx, log: app.log, pages }) : undefined;
   const sweeper = works ? new RetentionSweeper(ctx, app.log) : undefined;
   app.addHook('onClose', async () => {
     // Stop claiming first; in-flight sends finish (or are released) before the pool and the store they need go away.
     await taskRunner?.stop();
     await journeyRunner?.stop();
+    await pages?.close();
     await dispatcher?.stop();
     await sweeper?.stop();
     await ctx.outbound.close();

@@ -2,6 +2,7 @@ import { assertBatchSize, buildUserMessage, type UserMessageInput, type WebhookU
 import { ChunkShape } from './chunk-shape.js';
 import { errors } from '../errors.js';
 import { newIds } from '../shared/ids.js';
+import type { EnqueueInput } from './enqueue.js';
 import type { OutboxChunk, OutboxCommon } from './outbox.js';
 import { encodeRoster, type RosterEntry } from './roster.js';
 import { compactBody } from './stored-body.js';
@@ -19,6 +20,24 @@ export type BatchUsers = readonly (readonly UserMessageInput[])[];
 export interface EnqueuedBatch {
   batchId: string;
   actionIds: string[];
+}
+
+/** Whose batches they are: the webhook and the task or journey node they are sent for. */
+export type OutboxOwner = Pick<EnqueueInput, 'workspaceId' | 'webhookId' | 'runKind' | 'taskId' | 'journeyId' | 'nodeId' | 'notBefore'>;
+
+/** The values every batch of one enqueue shares. */
+export function outboxCommonOf(input: OutboxOwner, maxAttempts: number, now: number): OutboxCommon {
+  return {
+    workspaceId: input.workspaceId,
+    webhookId: input.webhookId,
+    runKind: input.runKind,
+    taskId: input.taskId ?? null,
+    journeyId: input.journeyId ?? null,
+    nodeId: input.nodeId ?? null,
+    maxAttempts,
+    due: input.notBefore ?? now,
+    now,
+  };
 }
 
 /** Builds batches [start, end): ids, bodies (send_time is `common.now`) and rosters; records their ids in `enqueued` when given. */

@@ -5,14 +5,14 @@ import { errors, type FieldError } from '../errors.js';
 import type { Dialect } from '../store/dialect.js';
 import { dialectText } from '../store/queries.js';
 import type { Database } from '../store/schema.js';
-import { buildOutboxChunk, type EnqueuedBatch } from './build-batches.js';
+import { buildOutboxChunk, outboxCommonOf, type EnqueuedBatch } from './build-batches.js';
 import { notifyEnqueued } from './notify.js';
-import { insertOutboxChunk, type OutboxCommon } from './outbox.js';
+import { insertOutboxChunk } from './outbox.js';
 import { maxAttemptsOf } from './retry-policy.js';
 
 /** What a batch is sent for: a Reach Marketing task or an Automated Marketing journey node. */
 export type DeliveryRunKind = 'task' | 'journey';
-export type { EnqueuedBatch } from './build-batches.js';
+export { outboxCommonOf, type EnqueuedBatch } from './build-batches.js';
 export const DELIVERY_RUN_KINDS: readonly DeliveryRunKind[] = ['task', 'journey'];
 
 /** Batches of users to send to one webhook. */
@@ -73,21 +73,6 @@ export async function assertWebhookInWorkspace(db: Kysely<Database>, dialect: Di
 
 // Text, not built per call: a task checks it with every page (building it was 0.7% of the event loop's CPU during the million-user task's sends).
 const WEBHOOK_IN_WORKSPACE = dialectText('select id from webhooks where id = ? and workspace_id = ?');
-
-/** The values every batch of one enqueue shares. */
-export function outboxCommonOf(input: Omit<EnqueueInput, 'batches'>, maxAttempts: number, now: number): OutboxCommon {
-  return {
-    workspaceId: input.workspaceId,
-    webhookId: input.webhookId,
-    runKind: input.runKind,
-    taskId: input.taskId ?? null,
-    journeyId: input.journeyId ?? null,
-    nodeId: input.nodeId ?? null,
-    maxAttempts,
-    due: input.notBefore ?? now,
-    now,
-  };
-}
 
 async function writeBatches(ctx: AppContext, trx: Transaction<Database>, input: EnqueueInput): Promise<EnqueuedBatch[]> {
   const common = outboxCommonOf(input, maxAttemptsOf(ctx.config.delivery.retryScheduleMs), ctx.clock.now());

@@ -1,26 +1,19 @@
-import { MAX_BATCH_SIZE, type UserMessageInput } from '@hookreach/protocol';
-import { parseStrings } from '../audiences/users-page.js';
-import { enqueueBatchesInTransaction } from '../delivery/enqueue.js';
+import { MAX_BATCH_SIZE } from '@hookreach/protocol';
+import { assertWebhookInWorkspace } from '../delivery/enqueue.js';
 import { notifyEnqueued } from '../delivery/notify.js';
-import { newIds } from '../shared/ids.js';
+import { insertOutboxChunk } from '../delivery/outbox.js';
+import { maxAttemptsOf } from '../delivery/retry-policy.js';
 import type { Transaction } from 'kysely';
+import type { Dialect } from '../store/dialect.js';
 import type { Database, JourneyStepRow } from '../store/schema.js';
-import { messageFor, sendSpecOf } from '../tasks/plan-page.js';
+import { sendSpecOf, type SendSpec } from '../tasks/plan-page.js';
 import type { WebhookRecord } from '../webhooks/model.js';
 import { findWebhook } from '../webhooks/store.js';
-import { walk, type InstanceState, type WalkContext } from './advance.js';
-import type { JourneyGraph } from './graph.js';
+import type { InstanceState, WalkContext } from './advance.js';
 import { claimDueInstances, LeaseLostError, releaseInstances, writeAdvance, type InstanceChange, type InstanceRow } from './instance-store.js';
-import { NO_ID_EXIT, DEFAULT_EXIT, type WebhookNode } from './model.js';
+import type { WebhookNode } from './model.js';
 import type { RunnerWork } from './runner-work.js';
-
-/** Users arriving together at one webhook node of one journey version. */
-interface SendGroup {
-  workspaceId: string;
-  journeyId: string;
-  node: WebhookNode;
-  members: Mover[];
-}
+import { buildSends, visitIdSource, walkToSends, type BuiltSends, type Mover } from './send-walk.js';
 
 /**
  * Claims due instances (arrivals, ended waits, judged users) and moves each on as far as it goes
@@ -56,16 +49,6 @@ async function advanceClaimed(work: RunnerWork, rows: InstanceRow[]): Promise<vo
   await releaseInstances(ctx.store.db, owner, unknown);
 }
 
-/** What a send needs of an instance's row besides its state: the user's profile and where they entered. */
-export type SendSource = Pick<InstanceRow, 'workspace_id' | 'journey_id' | 'journey_version' | 'customer_id' | 'ids' | 'attributes' | 'started_at'>;
-
-/** An instance to move on: its state (moved in place), its row and its version's graph. */
-export interface Mover {
-  state: InstanceState;
-  row: SendSource;
-  graph: JourneyGraph;
-}
-
 /**
  * Moves instances on as far as each goes now. Those arriving at a webhook node are sent together
  * (per node and version, batches of 100, with process_info) and walk on past it; the batches and
@@ -76,111 +59,35 @@ export async function moveOn(work: RunnerWork, movers: readonly Mover[], write: 
   const { ctx, now } = work;
   const steps: JourneyStepRow[] = [];
   const walkContext: WalkContext = { now, steps, newVisitId: visitIdSource(now) };
-  // By the node's object: a version's graph (one per version in the cache) holds each node once.
-  const groups = new Map<WebhookNode, SendGroup>();
-  for (const mover of movers) {
-    const { state, row, graph } = mover;
-    walk(state, graph, walkContext);
-    const node = graph.node(state.nodeId);
-    if (state.phase !== 'arrive' || node?.type !== 'webhook') continue;
-    let group = groups.get(node);
-    if (!group) groups.set(node, (group = { workspaceId: row.workspace_id, journeyId: row.journey_id, node, members: [] }));
-    group.members.push(mover);
+  const groups = walkToSends(movers, walkContext);
+  const specs = new Map<WebhookNode, SendSpec | undefined>();
+  const webhooks = new Map<string, WebhookRecord | undefined>();
+  for (const { workspaceId, node } of groups) {
+    const key = `${workspaceId}\u0000${node.webhookId}`;
+    if (!webhooks.has(key)) webhooks.set(key, await findWebhook(ctx.store.db, workspaceId, node.webhookId));
+    specs.set(node, sendSpecOfNode(node, webhooks.get(key)));
   }
-  const planned = await planSends(work, [...groups.values()]);
-
+  const sends = buildSends(groups, (group) => specs.get(group.node), walkContext, maxAttemptsOf(ctx.config.delivery.retryScheduleMs));
   await ctx.store.db.transaction().execute(async (trx) => {
-    for (const { group, sends } of planned) {
-      if (sends.length === 0) continue;
-      const batches: UserMessageInput[][] = [];
-      for (let i = 0; i < sends.length; i += MAX_BATCH_SIZE) batches.push(sends.slice(i, i + MAX_BATCH_SIZE).map((s) => s.message));
-      const enqueued = await enqueueBatchesInTransaction(ctx, trx, {
-        workspaceId: group.workspaceId,
-        webhookId: group.node.webhookId,
-        runKind: 'journey',
-        journeyId: group.journeyId,
-        nodeId: group.node.id,
-        batches,
-      });
-      sends.forEach((send, i) => {
-        const batch = enqueued[Math.floor(i / MAX_BATCH_SIZE)]!;
-        send.state.lastBatchId = batch.batchId;
-        send.state.lastActionId = batch.actionIds[i % MAX_BATCH_SIZE]!;
-        leave(send.state, DEFAULT_EXIT, now);
-      });
-    }
-    // Past the webhook node: on as far as they go (a next webhook node waits for the next claim).
-    for (const { group } of planned) {
-      for (const { state, graph } of group.members) walk(state, graph, walkContext);
-    }
+    await insertSends(trx, ctx.store.dialect, sends);
     await write(trx, steps);
   });
-  notifyEnqueued(ctx.store, [...new Set(planned.filter((p) => p.sends.length > 0).map((p) => p.group.node.webhookId))]);
+  notifyEnqueued(ctx.store, [...new Set(sends.map((s) => s.webhookId))]);
 }
 
-/** Each group's messages; users without the node's ID type (or skipped for a missing variable) leave by "noId" unsent. */
-async function planSends(work: RunnerWork, groups: SendGroup[]): Promise<{ group: SendGroup; sends: { state: InstanceState; message: UserMessageInput }[] }[]> {
-  const webhooks = new Map<string, WebhookRecord | undefined>();
-  const planned = [];
-  for (const group of groups) {
-    const { node } = group;
-    if (!webhooks.has(node.webhookId)) webhooks.set(node.webhookId, await findWebhook(work.ctx.store.db, group.workspaceId, node.webhookId));
-    const webhook = webhooks.get(node.webhookId);
-    const textParameters = new Set((webhook?.webhook.parameters ?? []).filter((p) => p.type === 'text').map((p) => p.name));
-    const spec = sendSpecOf({ idType: node.idType, batchSize: MAX_BATCH_SIZE, params: node.params, missingVariable: node.missingVariable }, textParameters);
-    const sends: { state: InstanceState; message: UserMessageInput }[] = [];
-    // Attributes are read only by variables; the times of users sent together are mostly the same few.
-    const attributesOf = spec.templates.size > 0 ? parseStrings : () => NO_ATTRIBUTES;
-    const timeText = lastText();
-    for (const { state, row } of group.members) {
-      const message = webhook ? messageFor({ customerId: row.customer_id, ids: parseStrings(row.ids), attributes: attributesOf(row.attributes) }, spec) : 'no-id';
-      if (typeof message === 'string') {
-        leave(state, NO_ID_EXIT, work.now);
-        continue;
-      }
-      message.process_info = {
-        processInstanceId: state.id,
-        processInstanceStartTime: timeText(row.started_at),
-        processNodeInstanceId: state.visitId,
-        processNodeInstanceStartTime: timeText(state.nodeEnteredAt),
-        groupName: state.groupName,
-      };
-      message.callback_params = { instanceId: state.id };
-      sends.push({ state, message });
-    }
-    planned.push({ group, sends });
+/** The values a webhook node sends with, as its webhook stands now (`record`); undefined when the webhook is gone. */
+export function sendSpecOfNode(node: WebhookNode, record: WebhookRecord | undefined): SendSpec | undefined {
+  if (!record) return undefined;
+  const textParameters = new Set(record.webhook.parameters.filter((p) => p.type === 'text').map((p) => p.name));
+  return sendSpecOf({ idType: node.idType, batchSize: MAX_BATCH_SIZE, params: node.params, missingVariable: node.missingVariable }, textParameters);
+}
+
+/** Inserts built batches in the caller's transaction, each webhook checked to be in its workspace there; the caller wakes the dispatcher after the commit. */
+export async function insertSends(trx: Transaction<Database>, dialect: Dialect, sends: readonly BuiltSends[]): Promise<void> {
+  for (const { common, chunk } of sends) {
+    await assertWebhookInWorkspace(trx, dialect, common);
+    await insertOutboxChunk(trx, dialect, common, chunk);
   }
-  return planned;
-}
-
-const NO_ATTRIBUTES: Readonly<Record<string, string>> = Object.freeze({});
-
-/** A number's decimal text, remembering the last one converted. */
-function lastText(): (n: number) => string {
-  let last = Number.NaN;
-  let text = '';
-  return (n) => {
-    if (n !== last) {
-      last = n;
-      text = String(n);
-    }
-    return text;
-  };
-}
-
-function leave(state: InstanceState, exit: string, now: number): void {
-  state.phase = 'leave';
-  state.exit = exit;
-  state.dueAt = now;
-}
-
-/** New node-visit ids, drawn 256 at a time. */
-export function visitIdSource(now: number): () => string {
-  let pool: string[] = [];
-  return () => {
-    if (pool.length === 0) pool = newIds('jnv', 256, now).reverse();
-    return pool.pop()!;
-  };
 }
 
 /** The columns of an instance row an advance reads. */

@@ -91,12 +91,6 @@ export async function cohortEntries(db: Kysely<Database>, journeyId: string, cus
   return found;
 }
 
-/** Customers from `first` to `last` (in customer id order) who entered `journeyId` as cohort members. */
-export async function cohortEntriesBetween(db: Kysely<Database>, journeyId: string, first: string, last: string): Promise<Set<string>> {
-  const rows = await db.selectFrom('journey_entries').select('customer_id').where('journey_id', '=', journeyId).where('customer_id', '>=', first).where('customer_id', '<=', last).execute();
-  return new Set(rows.map((r) => r.customer_id));
-}
-
 const running = sql<boolean>`journey_id in (select id from journeys where status = 'published')`;
 /** The same, spelled so that SQLite's planner does not pick the journey's cohorts (all of them) over a better index. */
 const runningUnindexed = sql<boolean>`journey_id || '' in (select id from journeys where status = 'published')`;

@@ -1,12 +1,11 @@
 import { latestReceipts, type LatestReceipt } from '../receipts/store.js';
-import { newIds } from '../shared/ids.js';
-import { visitIdSource, type SendSource } from './advance-due.js';
+import { visitIdSource } from './send-walk.js';
 import type { JourneyCohortUsersRow, JourneyNodeExitRow } from '../store/schema.js';
-import { judge, type InstanceState } from './advance.js';
-import { addCohortUsers, writeCohorts, type CohortChange, type CohortMember, type CohortRow, type MemberResult, type NewCohort } from './cohort-store.js';
+import { judge } from './advance.js';
+import { addCohortUsers, writeCohorts, type CohortChange, type CohortMember, type CohortRow, type MemberResult } from './cohort-store.js';
 import type { JourneyGraph } from './graph.js';
 import { addExitCounts } from './instance-store.js';
-import { exitsOf, type JudgmentNode } from './model.js';
+import type { JudgmentNode } from './model.js';
 import { batchStatuses } from './judge-store.js';
 import type { RunnerWork } from './runner-work.js';
 
@@ -16,67 +15,6 @@ import type { RunnerWork } from './runner-work.js';
  * each is judged. Their facts are already per batch (the roster, the receipts), so the engine writes
  * one row per hundred users where it would write an instance per user at entry and again when judged.
  */
-
-/** Whether a judgment's every branch (each result and "other") ends the journey: its judged users go nowhere else. */
-export function endsEveryBranch(graph: JourneyGraph, nodeId: string): boolean {
-  const node = graph.node(nodeId);
-  if (node?.type !== 'judgment') return false;
-  return exitsOf(node).every((exit) => {
-    const next = graph.next(nodeId, exit);
-    return next === undefined || graph.node(next)?.type === 'end';
-  });
-}
-
-/** An entering user as the entry walked them, with who they are and where they entered. */
-export interface EnteredUser {
-  state: InstanceState;
-  row: SendSource;
-  graph: JourneyGraph;
-}
-
-/**
- * Splits users who just entered (and were sent) into cohorts, one per batch, of those waiting at a
- * judgment whose every branch ends; returns the cohorts with their customers, and the others.
- */
-export function formCohorts(users: readonly EnteredUser[], paths: ReadonlyMap<string, string>, now: number): { cohorts: NewCohort[]; others: EnteredUser[] } {
-  const byBatch = new Map<string, EnteredUser[]>();
-  const others: EnteredUser[] = [];
-  // Per graph and node: the users of a page are mostly at the same few.
-  const ending = new Map<JourneyGraph, Map<string, boolean>>();
-  const endsHere = (graph: JourneyGraph, nodeId: string): boolean => {
-    let nodes = ending.get(graph);
-    if (!nodes) ending.set(graph, (nodes = new Map()));
-    let ends = nodes.get(nodeId);
-    if (ends === undefined) nodes.set(nodeId, (ends = endsEveryBranch(graph, nodeId)));
-    return ends;
-  };
-  for (const user of users) {
-    const { state, graph } = user;
-    if (state.status === 'active' && state.phase === 'judge' && state.lastBatchId !== null && endsHere(graph, state.nodeId)) {
-      const members = byBatch.get(state.lastBatchId);
-      if (members) members.push(user);
-      else byBatch.set(state.lastBatchId, [user]);
-    } else others.push(user);
-  }
-  const ids = newIds('jco', byBatch.size, now);
-  const cohorts: NewCohort[] = [];
-  let i = 0;
-  for (const [batchId, users] of byBatch) {
-    const { row, state } = users[0]!;
-    const id = ids[i++]!;
-    const members: CohortMember[] = users.map((u) => [u.state.id, u.row.customer_id, u.state.lastActionId!, u.state.visitId, u.state.steps, u.state.groupName, paths.get(u.state.id) ?? '']);
-    cohorts.push({
-      row: {
-        id, workspace_id: row.workspace_id, journey_id: row.journey_id, journey_version: row.journey_version, node_id: state.nodeId, batch_id: batchId,
-        started_at: row.started_at, node_entered_at: state.nodeEnteredAt, due_at: state.dueAt,
-        results: JSON.stringify(members.map(() => null)), pending: members.length, settled_at: null, revision: 0,
-      },
-      members: JSON.stringify(members),
-      customerIds: users.map((u) => u.row.customer_id),
-    });
-  }
-  return { cohorts, others };
-}
 
 /** A running judgment node, as the judgment sees it. */
 export interface CohortNode {

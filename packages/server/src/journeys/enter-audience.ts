@@ -1,13 +1,15 @@
-import { readAudienceJsonPage } from '../audiences/store.js';
-import { newIds } from '../shared/ids.js';
 import type { Kysely } from 'kysely';
+import { notifyEnqueued } from '../delivery/notify.js';
+import { maxAttemptsOf } from '../delivery/retry-policy.js';
 import type { Database } from '../store/schema.js';
-import { moveOn, type Mover } from './advance-due.js';
-import { countExits, insertInstances } from './instance-store.js';
-import { pathTails } from './path.js';
-import { cohortEntriesBetween, insertCohorts } from './cohort-store.js';
-import { formCohorts } from './cohorts.js';
-import { instanceRowOf, newEntryState, type EnteringUser } from './new-instance.js';
+import type { SendSpec } from '../tasks/plan-page.js';
+import type { PageSource } from '../tasks/page-source.js';
+import { findWebhook } from '../webhooks/store.js';
+import { insertSends, sendSpecOfNode } from './advance-due.js';
+import { insertCohorts } from './cohort-store.js';
+import type { EntryPage, EntryPageRequest } from './entry-page.js';
+import type { JourneyGraph } from './graph.js';
+import { addExitCounts, insertInstances } from './instance-store.js';
 import type { RunnerWork } from './runner-work.js';
 
 /** Audience users entered per page (one transaction each, with the cursor). */
@@ -20,13 +22,14 @@ class EntryCollision extends Error {}
 /**
  * Enters one page of users of each published journey whose audience entry time has come, in
  * customer_id order after the saved cursor. The page's users walk on from the entry node at once
- * (sent together at a webhook node, as the advance does); their instances (or cohorts: cohorts.ts),
- * steps and batches and the cursor commit together, under a lease on the journey's entry, so a restart
- * resumes after the last page and each user enters, and is sent, once (their entry key, or cohort
- * entry, is unique per journey besides).
+ * (sent together at a webhook node, as the advance does); the page is built by the runner's page
+ * source (entry-page.ts), on the page thread while the page before is written. Its instances (or
+ * cohorts: cohorts.ts), exit counts and batches and the cursor commit together, under a lease on the
+ * journey's entry, so a restart resumes after the last page and each user enters, and is sent, once
+ * (their entry key, or cohort entry, is unique per journey besides).
  */
 export async function enterAudiencePage(work: RunnerWork): Promise<number> {
-  const { db } = work.ctx.store;
+  const { db, dialect } = work.ctx.store;
   const { now, owner } = work;
   const due = await db
     .selectFrom('journeys')
@@ -47,38 +50,24 @@ export async function enterAudiencePage(work: RunnerWork): Promise<number> {
     if (journey.audience_id === null || journey.published_version === null) continue;
     const graph = await work.graphs.get(journey.id, journey.published_version);
     if (!graph) continue;
-    // Kept as stored: the instance holds the same JSON, parsed only where a webhook node reads it.
-    const users = await readAudienceJsonPage(db, journey.audience_id, journey.audience_cursor, ENTRY_PAGE);
-    const done = users.length < ENTRY_PAGE;
-    // Users already in (or once in) the journey are refused by its unique indexes; leave them out
-    // before anything is sent. A row that still collides rolls the page back (retried next round).
-    const fresh = await notYetEntered(db, journey.id, users);
-    const ids = newIds('jin', fresh.length, now);
-    const visits = newIds('jnv', fresh.length, now);
-    const version = journey.published_version;
-    // Entering users walk on and are sent in the page's own transaction: no claim, no second write.
-    // Only those who end up with an instance of their own get its whole row.
-    const movers: Mover[] = fresh.map((user, i) => ({
-      state: newEntryState(ids[i]!, journey.id, graph.entryNodeId, visits[i]!, now),
-      row: { workspace_id: journey.workspace_id, journey_id: journey.id, journey_version: version, customer_id: user.customerId, ids: user.ids, attributes: user.attributes, started_at: now },
-      graph,
-    }));
+    const request = await entryRequestOf(work, { ...journey, audience_id: journey.audience_id, published_version: journey.published_version }, graph);
+    const page = await work.entryPages.take(request);
+    // On the page thread, the next page is read and built while this one is written and sent.
+    if (!page.last) work.entryPages.prepare({ ...request, cursor: page.cursor });
     try {
-      await moveOn(work, movers, async (trx, steps) => {
-        const paths = pathTails(steps);
-        // Those now waiting at a judgment whose every branch ends share a row per batch; the others get an instance each.
-        const { cohorts, others } = formCohorts(movers, paths, now);
-        // Audience entry is once per user: the entry key is the customer id.
-        const inserted = await insertInstances(trx, work.ctx.store.dialect, others.map(({ row, state }) => instanceRowOf(row, state, row.customer_id, paths.get(state.id) ?? '')));
-        if (inserted.size !== others.length || (await insertCohorts(trx, work.ctx.store.dialect, cohorts)) !== fresh.length - others.length) throw new EntryCollision();
-        await countExits(trx, steps);
+      await db.transaction().execute(async (trx) => {
+        await insertSends(trx, dialect, page.sends);
+        // Users who entered meanwhile (another version's entry) are refused by the unique indexes: the page is rolled back and read again.
+        const inserted = await insertInstances(trx, dialect, page.instances);
+        if (inserted.size !== page.instances.length || (await insertCohorts(trx, dialect, page.cohorts)) !== page.entering - page.instances.length) throw new EntryCollision();
+        await addExitCounts(trx, page.exits);
         // The entry may have changed (a new version with another audience) since this page was read.
         const moved = await trx
           .updateTable('journeys')
           .set({
-            audience_cursor: users.length > 0 ? users[users.length - 1]!.customerId : journey.audience_cursor,
-            audience_done: done ? 1 : 0,
-            ...(done ? { entry_lease_owner: null, entry_lease_expires_at: null } : {}),
+            audience_cursor: page.cursor,
+            audience_done: page.last ? 1 : 0,
+            ...(page.last ? { entry_lease_owner: null, entry_lease_expires_at: null } : {}),
           })
           .where('id', '=', journey.id)
           .where('entry_lease_owner', '=', owner)
@@ -88,13 +77,78 @@ export async function enterAudiencePage(work: RunnerWork): Promise<number> {
           .executeTakeFirst();
         if (Number(moved.numUpdatedRows) !== 1) throw new EntryLeaseLost();
       });
+      notifyEnqueued(work.ctx.store, [...new Set(page.sends.map((s) => s.webhookId))]);
       // Users read, not inserted: a page of users who entered before is progress too.
-      entered += fresh.length > 0 ? fresh.length : users.length;
+      entered += page.entering > 0 ? page.entering : page.read;
     } catch (error) {
+      work.entryPages.drop(journey.id);
       if (!(error instanceof EntryLeaseLost) && !(error instanceof EntryCollision)) throw error;
     }
   }
   return entered;
+}
+
+/** What the next entry page of `journey` is built from: its published version, its audience after the cursor, and each webhook node's values as its webhook stands now. */
+async function entryRequestOf(
+  work: RunnerWork,
+  journey: { id: string; workspace_id: string; audience_id: string; audience_cursor: string | null; published_version: number },
+  graph: JourneyGraph,
+): Promise<EntryPageRequest> {
+  const specs: Record<string, SendSpec | null> = {};
+  for (const node of graph.definition.nodes) {
+    if (node.type === 'webhook') specs[node.id] = sendSpecOfNode(node, await findWebhook(work.ctx.store.db, journey.workspace_id, node.webhookId)) ?? null;
+  }
+  return {
+    workspaceId: journey.workspace_id,
+    journeyId: journey.id,
+    version: journey.published_version,
+    definition: graph.definition,
+    audienceId: journey.audience_id,
+    cursor: journey.audience_cursor,
+    pageSize: ENTRY_PAGE,
+    now: work.now,
+    specs,
+    maxAttempts: maxAttemptsOf(work.ctx.config.delivery.retryScheduleMs),
+  };
+}
+
+/** How long a page built ahead stays usable: its users enter at the time it was asked for. */
+const AHEAD_MAX_AGE_MS = 1_000;
+
+/**
+ * A runner's journey entry pages, built by its page source; on the page thread, the page after the
+ * one being written is built meanwhile (one per journey), as a task's pages are (docs/journeys.md,
+ * "Audience entry").
+ */
+export class EntryPages {
+  private readonly ahead = new Map<string, { request: EntryPageRequest; page: Promise<EntryPage> }>();
+
+  constructor(private readonly source: PageSource) {}
+
+  /** The page for `request`: the one built ahead when it was asked for the same page of the same version lately, else built now. */
+  take(request: EntryPageRequest): Promise<EntryPage> {
+    for (const [journeyId, { request: asked }] of this.ahead) {
+      if (request.now - asked.now > AHEAD_MAX_AGE_MS || request.now < asked.now) this.ahead.delete(journeyId);
+    }
+    const ahead = this.ahead.get(request.journeyId);
+    this.ahead.delete(request.journeyId);
+    const same = ahead !== undefined && ahead.request.version === request.version && ahead.request.audienceId === request.audienceId && ahead.request.cursor === request.cursor && ahead.request.pageSize === request.pageSize;
+    return same ? ahead.page : this.source.buildEntry(request);
+  }
+
+  /** Has the page for `request` built ahead, if the source builds elsewhere than the event loop. */
+  prepare(request: EntryPageRequest): void {
+    if (!this.source.ahead) return;
+    const page = this.source.buildEntry(request);
+    // A page built ahead may never be taken (the journey paused, the lease lost): its failure is nobody's.
+    page.catch(() => {});
+    this.ahead.set(request.journeyId, { request, page });
+  }
+
+  /** Forgets the page built ahead for a journey whose page was not written. */
+  drop(journeyId: string): void {
+    this.ahead.delete(journeyId);
+  }
 }
 
 /** Takes (or renews) the lease on a journey's audience entry for `owner`; false when another runner holds it or the entry is done. */
@@ -108,30 +162,4 @@ async function claimEntry(db: Kysely<Database>, journeyId: string, owner: string
     .where((eb) => eb.or([eb('entry_lease_owner', 'is', null), eb('entry_lease_owner', '=', owner), eb('entry_lease_expires_at', '<=', now)]))
     .executeTakeFirst();
   return Number(claimed.numUpdatedRows) === 1;
-}
-
-/**
- * The users who may still enter (audience entry is once per user): none of the journey's instances
- * has their entry key (their customer id), nor is an active one theirs, nor did they enter in a
- * cohort. `users` are a page in customer id order, so each table is read once over the page's range
- * of customer ids instead of by lists of ids.
- */
-async function notYetEntered(db: Kysely<Database>, journeyId: string, users: readonly EnteringUser[]): Promise<EnteringUser[]> {
-  if (users.length === 0) return [];
-  const first = users[0]!.customerId;
-  const last = users[users.length - 1]!.customerId;
-  const found = await db
-    .selectFrom('journey_instances')
-    .select(['customer_id', 'entry_key', 'status'])
-    .where('journey_id', '=', journeyId)
-    .where('customer_id', '>=', first)
-    .where('customer_id', '<=', last)
-    .execute();
-  // A cohort member entered once, whether still waiting or not.
-  const taken = await cohortEntriesBetween(db, journeyId, first, last);
-  for (const f of found) {
-    if (f.status === 'active') taken.add(f.customer_id);
-    if (f.entry_key !== null) taken.add(f.entry_key);
-  }
-  return users.filter((u) => !taken.has(u.customerId));
 }

@@ -5,7 +5,7 @@ import type { Store } from '../store/database.js';
 import type { Dialect } from '../store/dialect.js';
 import type { Database, JourneyInstanceRow, JourneyNodeExitRow, JourneyStepRow } from '../store/schema.js';
 import { pathTails } from './path.js';
-import { sumCounts } from './sum-counts.js';
+import { exitCountsOf, sumCounts } from './sum-counts.js';
 
 
 /**
@@ -243,20 +243,7 @@ function updateSqlite(connection: SqliteConnection, changes: readonly InstanceCh
 
 /** Adds finished node visits to their nodes' exit counts: one upsert per node and exit, in one lock order. */
 export async function countExits(db: Kysely<Database>, steps: readonly JourneyStepRow[]): Promise<void> {
-  const counts = new Map<string, JourneyNodeExitRow>();
-  // Steps come in long runs of one node and exit (a page's users walk together): the last count is checked first.
-  let last: JourneyNodeExitRow | undefined;
-  for (const step of steps) {
-    if (last !== undefined && last.node_id === step.node_id && last.exit === step.exit && last.journey_id === step.journey_id) {
-      last.users++;
-      continue;
-    }
-    const key = `${step.journey_id}\u0000${step.node_id}\u0000${step.exit}`;
-    last = counts.get(key);
-    if (last) last.users++;
-    else counts.set(key, (last = { journey_id: step.journey_id, node_id: step.node_id, exit: step.exit, users: 1 }));
-  }
-  await upsertExitCounts(db, [...counts.keys()].sort(compare).map((key) => counts.get(key)!));
+  await upsertExitCounts(db, exitCountsOf(steps));
 }
 
 /** Adds users to their nodes' exit counts: one upsert per node and exit, in one lock order. */

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import type { AppContext } from '../context.js';
 import type { Clock } from '../shared/clock.js';
 import { onSignal } from '../shared/signals.js';
-import { enterAudiencePage } from './enter-audience.js';
+import { defaultPageSource, type PageSource } from '../tasks/page-source.js';
+import { EntryPages, enterAudiencePage } from './enter-audience.js';
 import { advanceDue } from './advance-due.js';
 import { GraphCache } from './graph-cache.js';
 import { Judgments } from './judge-results.js';
@@ -12,6 +13,7 @@ import type { RunnerWork } from './runner-work.js';
 /** Where the runner reports trouble (pino's signature). */
 export interface RunnerLog {
   error(object: object, message: string): void;
+  warn(object: object, message: string): void;
 }
 
 export interface JourneyRunnerOptions {
@@ -26,6 +28,8 @@ export interface JourneyRunnerOptions {
   leaseMs?: number;
   /** Most instances advanced per claim; default 1000. */
   claimLimit?: number;
+  /** Where audience entry pages are read and built (the caller closes it); default a thread of the runner's own on a SQLite file store, the event loop otherwise. */
+  pages?: PageSource;
   log?: RunnerLog;
 }
 
@@ -36,7 +40,7 @@ export interface RoundResult {
   advanced: number;
 }
 
-const silent: RunnerLog = { error() {} };
+const silent: RunnerLog = { error() {}, warn() {} };
 
 /**
  * How long a round keeps entering audience pages (at least one): an audience's users enter several pages
@@ -62,6 +66,10 @@ export class JourneyRunner {
   private readonly claimLimit: number;
   private readonly log: RunnerLog;
   private readonly graphs: GraphCache;
+  private readonly pages: PageSource;
+  /** The page source is the runner's own, closed when it stops. */
+  private readonly ownsPages: boolean;
+  private readonly entryPages: EntryPages;
   /** Where this runner's judgment feeds stand (in memory: a new runner starts with a sweep). */
   private readonly judgments = new Judgments();
   private running = false;
@@ -82,6 +90,9 @@ export class JourneyRunner {
     this.claimLimit = options.claimLimit ?? 1000;
     this.log = options.log ?? silent;
     this.graphs = new GraphCache(this.ctx.store.db);
+    this.ownsPages = options.pages === undefined;
+    this.pages = options.pages ?? defaultPageSource(this.ctx.store, (error) => this.log.warn({ err: error }, 'journeys: the page thread failed; this page is built on the event loop'));
+    this.entryPages = new EntryPages(this.pages);
   }
 
   /**
@@ -102,6 +113,7 @@ export class JourneyRunner {
     this.unsubscribe?.();
     clearTimeout(this.timer);
     await this.current;
+    if (this.ownsPages) await this.pages.close();
   }
 
   /** Rounds until nothing is left to do now (for tests and tools, not while started). */
@@ -164,7 +176,7 @@ export class JourneyRunner {
 
   /** One round: enter pages of due audiences for a while, judge what can be judged, advance one claim of due instances. */
   private async round(): Promise<RoundResult> {
-    const work = { ctx: this.ctx, now: this.clock.now(), owner: this.workerId, leaseMs: this.leaseMs, graphs: this.graphs };
+    const work = { ctx: this.ctx, now: this.clock.now(), owner: this.workerId, leaseMs: this.leaseMs, graphs: this.graphs, entryPages: this.entryPages };
     const entered = await this.enterForAWhile(work);
     const judged = await this.judgments.run(work);
     const advanced = await advanceDue({ ...work, limit: this.claimLimit });

@@ -2,7 +2,8 @@ import { judge, walk, receiptCodesOf, type InstanceState } from './advance.js';
 import { lastJourneyReceivedAt, latestReceipts } from '../receipts/store.js';
 import { chunk } from '../store/queries.js';
 import type { JourneyStepRow } from '../store/schema.js';
-import { changeOf, stateOf, visitIdSource } from './advance-due.js';
+import { changeOf, stateOf } from './advance-due.js';
+import { visitIdSource } from './send-walk.js';
 import type { JourneyGraph } from './graph.js';
 import { countExits, updateInstances } from './instance-store.js';
 import {

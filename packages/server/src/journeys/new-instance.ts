@@ -1,6 +1,6 @@
 import type { JourneyInstanceRow } from '../store/schema.js';
 import type { InstanceState } from './advance.js';
-import type { SendSource } from './advance-due.js';
+import type { SendSource } from './send-walk.js';
 
 /** A user's profile as they enter: ids by ID type and attributes, as audiences store them (JSON objects of strings). */
 export interface EnteringUser {

@@ -1,4 +1,5 @@
 import type { AppContext } from '../context.js';
+import type { EntryPages } from './enter-audience.js';
 import type { GraphCache } from './graph-cache.js';
 
 /** What each step of a runner round is given. */
@@ -10,4 +11,6 @@ export interface RunnerWork {
   owner: string;
   leaseMs: number;
   graphs: GraphCache;
+  /** Where audience entry pages are built (and built ahead). */
+  entryPages: EntryPages;
 }

@@ -55,8 +55,7 @@ export function textsByCount(build: (count: number) => string): (dialect: Dialec
 /** Longest `in (...)` list of bound variables per query: far below SQLite's variable limit. */
 export const IN_CHUNK = 500;
 
-/** Code-unit order, the same in every process (localeCompare is not). */
-export const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+export { compare } from '../shared/compare.js';
 
 /** `list` cut into consecutive pieces of at most `size`. */
 export function chunk<T>(list: readonly T[], size: number): T[][] {

@@ -1,25 +1,45 @@
 import { Worker } from 'node:worker_threads';
-import type { Kysely } from 'kysely';
-import { readAudienceUsersPage } from '../audiences/store.js';
+import { CompiledQuery, type Kysely } from 'kysely';
+import { readAudienceJsonPage, readAudienceUsersPage } from '../audiences/store.js';
+import { buildEntryPage, COHORT_ENTRIES_BETWEEN, enteredBefore, INSTANCES_BETWEEN, type EntryPage, type EntryPageRequest } from '../journeys/entry-page.js';
+import { compileGraph } from '../journeys/graph.js';
 import type { Store } from '../store/database.js';
+import type { Dialect } from '../store/dialect.js';
+import { dialectText } from '../store/queries.js';
 import type { Database } from '../store/schema.js';
 import { buildPage, type BuiltPage, type PageRequest } from './build-page.js';
 
-/** Where a task runner has its pages read and built. */
+/** Where the runners have audience pages read and built: a task's pages, and a journey's audience entry pages. */
 export interface PageSource {
-  /** Whether the runner should ask for the next page before inserting this one (it is built elsewhere meanwhile). */
+  /** Whether a runner should ask for the next page before inserting this one (it is built elsewhere meanwhile). */
   readonly ahead: boolean;
   build(request: PageRequest): Promise<BuiltPage>;
+  buildEntry(request: EntryPageRequest): Promise<EntryPage>;
   /** Ends the thread, if any; pages still being built are refused. */
   close(): Promise<void>;
 }
 
+const INSTANCES_BETWEEN_TEXT = dialectText(INSTANCES_BETWEEN);
+const COHORT_ENTRIES_BETWEEN_TEXT = dialectText(COHORT_ENTRIES_BETWEEN);
+
 /** Reads and builds pages on the event loop, through the store (PostgreSQL, in-memory SQLite). */
-export function inlinePageSource(db: Kysely<Database>): PageSource {
+export function inlinePageSource(db: Kysely<Database>, dialect: Dialect): PageSource {
   return {
     ahead: false,
     async build(request) {
       return buildPage(await readAudienceUsersPage(db, request.audienceId, request.cursor, request.pageSize), request);
+    },
+    async buildEntry(request) {
+      // Kept as stored: the instance holds the same JSON, parsed only where a webhook node reads it.
+      const users = await readAudienceJsonPage(db, request.audienceId, request.cursor, request.pageSize);
+      let taken = new Set<string>();
+      if (users.length > 0) {
+        const range = [request.journeyId, users[0]!.customerId, users[users.length - 1]!.customerId];
+        const instances = await db.executeQuery<{ customer_id: string; entry_key: string | null; status: string }>(CompiledQuery.raw(INSTANCES_BETWEEN_TEXT[dialect], range));
+        const entries = await db.executeQuery<{ customer_id: string }>(CompiledQuery.raw(COHORT_ENTRIES_BETWEEN_TEXT[dialect], range));
+        taken = enteredBefore(instances.rows, entries.rows);
+      }
+      return buildEntryPage(users, taken, request, compileGraph(request.definition));
     },
     async close() {},
   };
@@ -49,7 +69,10 @@ class PageThreadClosed extends Error {
   }
 }
 
-type Pending = { resolve(page: BuiltPage): void; reject(error: Error): void };
+type Pending = { resolve(page: BuiltPage | EntryPage): void; reject(error: Error): void };
+
+/** What the thread is asked for: a task's page or a journey's entry page. */
+export type PageJob = { kind: 'task'; request: PageRequest } | { kind: 'entry'; request: EntryPageRequest };
 
 /**
  * Reads and builds pages on a thread with its own read-only connection to the SQLite file `file`,
@@ -77,7 +100,7 @@ export function threadPageSource(
   const start = (): Worker => {
     const started = new Worker(threadEntry(), { workerData: { file }, resourceLimits: THREAD_HEAP });
     started.unref();
-    started.on('message', (m: { id: number; page?: BuiltPage; error?: string }) => {
+    started.on('message', (m: { id: number; page?: BuiltPage | EntryPage; error?: string }) => {
       const p = pending.get(m.id);
       if (!p) return;
       pending.delete(m.id);
@@ -96,33 +119,36 @@ export function threadPageSource(
     started.on('exit', (code) => fail(started, new Error(`task page thread exited with code ${code}`)));
     return started;
   };
+  /** Builds on the thread, or with `inline` (the fallback's) while none runs or when the thread fails; `last` tells whether pages follow. */
+  const run = async <T extends BuiltPage | EntryPage>(job: PageJob, inline: () => Promise<T>, last: (page: T) => boolean): Promise<T> => {
+    clearTimeout(idle);
+    if (!worker) {
+      // A thread takes tens of milliseconds to start (more from sources): the first page is built on the
+      // event loop meanwhile, so a run is never held up by it, and a one-page run never starts one.
+      const first = await inline();
+      if (!last(first)) worker ??= start();
+      return first;
+    }
+    const thread = worker;
+    const id = nextId++;
+    const built = new Promise<T>((resolve, reject) => {
+      if (pending.size === 0) thread.ref();
+      pending.set(id, { resolve: resolve as Pending['resolve'], reject });
+      thread.postMessage({ id, job });
+    });
+    return built.catch((error: unknown) => {
+      if (error instanceof PageThreadClosed) throw error;
+      onFailure(error as Error);
+      return inline();
+    });
+  };
   return {
     ahead: true,
     get threadRunning() {
       return worker !== undefined;
     },
-    async build(request) {
-      clearTimeout(idle);
-      if (!worker) {
-        // A thread takes tens of milliseconds to start (more from sources): the first page is built on the
-        // event loop meanwhile, so a task is never held up by it, and a one-page task never starts one.
-        const first = await fallback.build(request);
-        if (!first.progress.last) worker ??= start();
-        return first;
-      }
-      const thread = worker;
-      const id = nextId++;
-      const built = new Promise<BuiltPage>((resolve, reject) => {
-        if (pending.size === 0) thread.ref();
-        pending.set(id, { resolve, reject });
-        thread.postMessage({ id, request });
-      });
-      return built.catch((error: unknown) => {
-        if (error instanceof PageThreadClosed) throw error;
-        onFailure(error as Error);
-        return fallback.build(request);
-      });
-    },
+    build: (request) => run({ kind: 'task', request }, () => fallback.build(request), (page) => page.progress.last),
+    buildEntry: (request) => run({ kind: 'entry', request }, () => fallback.buildEntry(request), (page) => page.last),
     async close() {
       clearTimeout(idle);
       const thread = worker;
@@ -138,6 +164,6 @@ export function threadPageSource(
  * PostgreSQL (whose workers share the load) and in-memory SQLite.
  */
 export function defaultPageSource(store: Store, onFailure?: (error: Error) => void): PageSource {
-  const inline = inlinePageSource(store.db);
+  const inline = inlinePageSource(store.db, store.dialect);
   return store.sqliteFile !== undefined ? threadPageSource(store.sqliteFile, inline, onFailure ? { onFailure } : {}) : inline;
 }

@@ -42,7 +42,7 @@ export interface TaskRunnerOptions {
   log?: TaskRunnerLog;
   /** Called after each committed page (tests simulate a crash between pages by throwing here). */
   afterPage?: (taskId: string, pages: number) => void | Promise<void>;
-  /** Where pages are read and built; default a thread of their own on a SQLite file store, the event loop otherwise. */
+  /** Where pages are read and built (the caller closes it); default a thread of the runner's own on a SQLite file store, the event loop otherwise. */
   pages?: PageSource;
 }
 
@@ -81,6 +81,8 @@ export class TaskRunner {
   private readonly log: TaskRunnerLog;
   private readonly afterPage: TaskRunnerOptions['afterPage'];
   private readonly pages: PageSource;
+  /** The page source is the runner's own, closed when it stops. */
+  private readonly ownsPages: boolean;
   private running = false;
   private stopping = false;
   private timer: NodeJS.Timeout | undefined;
@@ -98,6 +100,7 @@ export class TaskRunner {
     this.pollIntervalMs = options.pollIntervalMs ?? options.ctx.config.delivery.pollIntervalMs;
     this.log = options.log ?? silent;
     this.afterPage = options.afterPage;
+    this.ownsPages = options.pages === undefined;
     this.pages = options.pages ?? defaultPageSource(options.ctx.store, (error) => this.log.warn({ err: error }, 'tasks: the page thread failed; this page is built on the event loop'));
     if (!Number.isInteger(this.pageSize) || this.pageSize < 1) throw new RangeError('pageSize must be a positive integer');
   }
@@ -117,7 +120,7 @@ export class TaskRunner {
     this.unsubscribe?.();
     clearTimeout(this.timer);
     await this.round?.catch(() => {});
-    await this.pages.close();
+    if (this.ownsPages) await this.pages.close();
     this.running = false;
     this.stopping = false;
   }

@@ -1,7 +1,8 @@
 import { expect, it } from 'vitest';
 import { describeEachDialect } from '../support/dialects.js';
 import { useTestApp, type TestApp } from '../support/test-app.js';
-import { ENTRY_PAGE, enterAudiencePage } from '../../src/journeys/enter-audience.js';
+import { ENTRY_PAGE, EntryPages, enterAudiencePage } from '../../src/journeys/enter-audience.js';
+import { inlinePageSource } from '../../src/tasks/page-source.js';
 import { GraphCache } from '../../src/journeys/graph-cache.js';
 import { dispatcher, isolateWebhooks, useScriptedReceiver } from '../delivery/support.js';
 import { postReceipts } from '../receipts/support.js';
@@ -59,7 +60,8 @@ describeEachDialect('Journeys: cohorts (users sent together who wait at a judgme
     const audienceId = await seedAudience(t(), someUsers(ENTRY_PAGE * 2 + 10, 'le'));
     const journeyId = await publishedJourney(t(), sendThenJudge(audienceId, webhookId, t().clock.now()));
     const graphs = new GraphCache(t().ctx.store.db);
-    const work = (owner: string) => ({ ctx: t().ctx, now: t().clock.now(), owner, leaseMs: MINUTE, graphs });
+    const entryPages = new EntryPages(inlinePageSource(t().ctx.store.db, t().ctx.store.dialect));
+    const work = (owner: string) => ({ ctx: t().ctx, now: t().clock.now(), owner, leaseMs: MINUTE, graphs, entryPages });
     const lease = async () => t().ctx.store.db.selectFrom('journeys').select(['entry_lease_owner', 'entry_lease_expires_at', 'audience_done']).where('id', '=', journeyId).executeTakeFirstOrThrow();
     expect(await enterAudiencePage(work('a'))).toBe(ENTRY_PAGE);
     const first = await lease();

@@ -47,9 +47,9 @@ describe('Tasks: the page thread (SQLite on disk)', () => {
     const audienceId = await seedAudience(t(), USERS);
     const spec = sendSpecOf({ idType: 'OPEN_ID', batchSize: 20, params: { coupon: 'C-42', content: 'Hello ${name}!' }, missingVariable: 'skip' }, new Set(['content']));
     const common = outboxCommonOf({ workspaceId: DEFAULT_WORKSPACE_ID, webhookId: 'wh_test', runKind: 'task', taskId: 'tsk_test' }, 5, t().clock.now());
-    const inline = inlinePageSource(t().ctx.store.db);
+    const inline = inlinePageSource(t().ctx.store.db, t().ctx.store.dialect);
     let onLoop = 0;
-    const thread = threadPageSource(file, { ahead: false, build: (r) => { onLoop++; return inline.build(r); }, close: async () => {} });
+    const thread = threadPageSource(file, { ...inline, build: (r) => { onLoop++; return inline.build(r); } });
     try {
       let cursor: string | null = null;
       let pages = 0;
@@ -81,12 +81,12 @@ describe('Tasks: the page thread (SQLite on disk)', () => {
       spec: sendSpecOf({ idType: 'OPEN_ID', batchSize: 5, params: { coupon: 'C-1' }, missingVariable: 'skip' }, new Set()),
       common: outboxCommonOf({ workspaceId: DEFAULT_WORKSPACE_ID, webhookId: 'wh_test', runKind: 'task', taskId: 'tsk_test' }, 5, 0),
     });
-    const inline = inlinePageSource(t().ctx.store.db);
+    const inline = inlinePageSource(t().ctx.store.db, t().ctx.store.dialect);
     const first = await inline.build(request(null));
     const second = await inline.build(request(first.progress.cursor));
     expect(first.progress.last).toBe(false);
     let onLoop = 0;
-    const counting = { ahead: false, build: (r: PageRequest) => { onLoop++; return inline.build(r); }, close: async () => {} };
+    const counting = { ...inline, build: (r: PageRequest) => { onLoop++; return inline.build(r); } };
 
     // A thread that cannot open its file: the page it owed is built on the event loop, and the failure told.
     const failures: string[] = [];
