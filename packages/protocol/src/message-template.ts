@@ -84,25 +84,49 @@ export const VALUE_SEPARATOR = '\u0002';
 /**
  * The body of a batch whose every message is `pieces` filled with values (`pieces.length - 1` per
  * message, in the order of the text, JSON-quoted), given joined by VALUE_SEPARATOR: the same text as
- * appending each with a template. The values are read where they lie, not split into an array first (the
- * server fills every body it sends; splitting and joining arrays cost about 15% more). RangeError when
- * the values do not fill whole messages.
+ * appending each with a template. RangeError when the values do not fill whole messages.
  */
 export function fillBatch(pieces: readonly string[], values: string): string {
+  return fillBatchBytes(pieces.map((piece) => Buffer.from(piece, 'utf8')), Buffer.from(values, 'utf8')).toString('utf8');
+}
+
+/** VALUE_SEPARATOR's one byte in UTF-8 (no other character's UTF-8 bytes include it). */
+const SEPARATOR_BYTE = 0x02;
+
+/**
+ * fillBatch in UTF-8 bytes, as a body is sent: written straight into one buffer, with no text made on the
+ * way (the server fills every body it sends; building the text, then the bytes undici sends from it, was
+ * the largest part of what its event loop allocated during a task). The values are read where they lie.
+ */
+export function fillBatchBytes(pieces: readonly Uint8Array[], values: Uint8Array): Buffer {
   const perMessage = pieces.length - 1;
   if (perMessage < 1) throw new RangeError('cannot fill messages without open fields');
-  const end = values.length;
-  let out = '[';
+  let separators = 0;
+  for (let at = values.indexOf(SEPARATOR_BYTE); at >= 0; at = values.indexOf(SEPARATOR_BYTE, at + 1)) separators++;
+  const count = separators + 1;
+  if (count % perMessage !== 0) {
+    const given = count % perMessage;
+    throw new RangeError(`the last message lacks ${perMessage - given} of its ${perMessage} values`);
+  }
+  const messages = count / perMessage;
+  let perMessageBytes = 0;
+  for (const piece of pieces) perMessageBytes += piece.length;
+  const out = Buffer.allocUnsafe(2 + (messages - 1) + messages * perMessageBytes + values.length - separators);
+  let o = 0;
   let at = 0;
-  while (at <= end) {
-    out += at === 0 ? pieces[0]! : `,${pieces[0]!}`;
+  out[o++] = 0x5b; // [
+  for (let m = 0; m < messages; m++) {
+    if (m > 0) out[o++] = 0x2c; // ,
+    out.set(pieces[0]!, o);
+    o += pieces[0]!.length;
     for (let i = 1; i <= perMessage; i++) {
-      if (at > end) throw new RangeError(`the last message lacks ${perMessage - i + 1} of its ${perMessage} values`);
-      let next = values.indexOf(VALUE_SEPARATOR, at);
-      if (next < 0) next = end;
-      out += values.slice(at, next) + pieces[i]!;
-      at = next + 1;
+      // Values are short (ids, names): copied byte by byte, which costs less than a copy call each.
+      for (let b = values[at]; at < values.length && b !== SEPARATOR_BYTE; b = values[++at]) out[o++] = b!;
+      at++;
+      out.set(pieces[i]!, o);
+      o += pieces[i]!.length;
     }
   }
-  return `${out}]`;
+  out[o++] = 0x5d; // ]
+  return out;
 }

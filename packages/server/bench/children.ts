@@ -12,27 +12,43 @@ import { loadConfig } from '../src/config.js';
 import { startServer } from '../src/server.js';
 
 const role = process.argv[2];
-// BENCH_CPU_PROFILE_DIR: the server roles write a .cpuprofile there on exit (NODE_OPTIONS refuses --cpu-prof).
+// BENCH_CPU_PROFILE_DIR: the server roles write a .cpuprofile there on exit (NODE_OPTIONS refuses --cpu-prof);
+// with BENCH_HEAP=1 also a .heapprofile of what each phase allocated (sampled, garbage included).
 const profileDir = role?.startsWith('hookreach') ? process.env.BENCH_CPU_PROFILE_DIR : undefined;
 const profiler = profileDir ? new Session() : undefined;
+const heap = profiler !== undefined && process.env.BENCH_HEAP !== undefined;
+const HEAP_SAMPLING = { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true };
 if (profiler) {
   profiler.connect();
   await new Promise<void>((done) => profiler.post('Profiler.enable', () => profiler.post('Profiler.start', () => done())));
+  if (heap) await new Promise<void>((done) => profiler.post('HeapProfiler.startSampling', HEAP_SAMPLING as object, () => done()));
 }
 let profilePart = 0;
 /** Writes the profile so far (each part to its own file: the phases between restarts). */
 function writeProfile(): Promise<void> {
   if (!profiler || !profileDir) return Promise.resolve();
-  return new Promise((done) => profiler.post('Profiler.stop', (error, result) => {
-    if (!error) fs.writeFileSync(path.join(profileDir, `${role}-${process.pid}-${profilePart++}.cpuprofile`), JSON.stringify(result.profile));
+  const part = profilePart++;
+  const cpu = new Promise<void>((done) => profiler.post('Profiler.stop', (error, result) => {
+    if (!error) fs.writeFileSync(path.join(profileDir, `${role}-${process.pid}-${part}.cpuprofile`), JSON.stringify(result.profile));
     done();
   }));
+  if (!heap) return cpu;
+  const allocated = new Promise<void>((done) => profiler.post('HeapProfiler.stopSampling', (error, result) => {
+    if (!error) fs.writeFileSync(path.join(profileDir, `${role}-${process.pid}-${part}.heapprofile`), JSON.stringify(result.profile));
+    done();
+  }));
+  return Promise.all([cpu, allocated]).then(() => {});
 }
 const send = (message: object) => process.send?.(message);
 process.on('message', (message: { type?: string }) => {
   // The peak so far, so the benchmark can tell which phase (import, task, journey) set it.
   // Restart the profile, so each file covers one phase (campaigns.ts: the 1,000,000-user task).
-  if (message.type === 'profile-restart' && profiler) void writeProfile().then(() => profiler.post('Profiler.start'));
+  if (message.type === 'profile-restart' && profiler) {
+    void writeProfile().then(() => {
+      profiler.post('Profiler.start');
+      if (heap) profiler.post('HeapProfiler.startSampling', HEAP_SAMPLING as object);
+    });
+  }
   if (message.type === 'cpu') send({ cpu: process.cpuUsage() });
   if (message.type === 'rss') send({ maxRssKb: process.resourceUsage().maxRSS, ...process.memoryUsage() });
   if (message.type === 'exit') {

@@ -1,7 +1,7 @@
 /**
  * `node --import tsx bench/claim-cpu.ts`: the CPU the event loop spends per batch on the send path's
  * store work, without the network: claim (lease and body read, the stored body turned back into its
- * text), the text made into the bytes undici sends, and the attempt recorded as a success. On a file
+ * bytes undici sends), and the attempt recorded as a success. On a file
  * SQLite store with BENCH_CLAIM_BATCHES batches of 100 users (default 3,000), claimed BENCH_CLAIM_LIMIT
  * at a time (default 16). Steadier than the campaigns bench for comparing two versions of this path.
  */
@@ -36,8 +36,6 @@ try {
     const claimed = await claimBatches(store, { webhookId, workerId: 'bench', now, leaseExpiresAt: now + 60_000, limit: LIMIT });
     if (claimed.length === 0) break;
     claimedBatches += claimed.length;
-    // What undici does with a string body.
-    for (const batch of claimed) Buffer.from(batch.body);
     const records: AttemptRecord[] = claimed.map((batch) => ({
       batchId: batch.id, startedAt: now, latencyMs: 1, success: true, retryable: false, httpStatus: 200, code: 'OK', message: '', error: null, next: { status: 'succeeded' },
     }));

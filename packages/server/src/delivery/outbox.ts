@@ -3,7 +3,7 @@ import type { Store } from '../store/database.js';
 import type { Dialect } from '../store/dialect.js';
 import type { Database, DeliveryBatchRow } from '../store/schema.js';
 import { refundTokens, takeSharedCapacity, type SharedLimits } from './shared-limits.js';
-import { bodyText } from './stored-body.js';
+import { bodyBytes } from './stored-body.js';
 import { ATTEMPT_INSERT, BODIES, DUE_WEBHOOKS, EXPIRED_LEASES, LAST_ATTEMPTS, LEASE, SUCCEEDED, UNSUCCEEDED } from './outbox-sql.js';
 import { chunk, IN_CHUNK } from '../store/queries.js';
 
@@ -17,7 +17,7 @@ import { chunk, IN_CHUNK } from '../store/queries.js';
 export type ClaimedBatch = Pick<
   DeliveryBatchRow,
   'id' | 'workspace_id' | 'webhook_id' | 'run_kind' | 'task_id' | 'journey_id' | 'node_id' | 'user_count' | 'attempts' | 'max_attempts'
-> & { body: string };
+> & { body: Buffer };
 
 /** Where a batch goes after an attempt. */
 export type Transition =
@@ -156,7 +156,7 @@ export async function claimBatches(store: Store, claim: Claim): Promise<ClaimedB
     const { rows } = await store.db.executeQuery<{ batch_id: string; body: string }>(CompiledQuery.raw(BODIES(store.dialect, part.length), part));
     for (const r of rows) stored.set(r.batch_id, r.body);
   }
-  const bodies = new Map<string, string>();
+  const bodies = new Map<string, Buffer>();
   const bodiless: string[] = [];
   const unreadable: string[] = [];
   for (const { id } of leased) {
@@ -164,7 +164,7 @@ export async function claimBatches(store: Store, claim: Claim): Promise<ClaimedB
     if (body === undefined) bodiless.push(id);
     else {
       try {
-        bodies.set(id, bodyText(body));
+        bodies.set(id, bodyBytes(body));
       } catch {
         unreadable.push(id);
       }
@@ -172,7 +172,7 @@ export async function claimBatches(store: Store, claim: Claim): Promise<ClaimedB
   }
   // Only finished batches lose their bodies to retention, and a re-send checks first; this is the last guard.
   if (bodiless.length > 0) await failUnsendableBatches(store, bodiless, claim.workerId, claim.now, 'the body was purged by retention');
-  // A stored body that does not make a batch's text (a damaged row): that batch fails, the others go on.
+  // A stored body that does not make a batch's bytes (a damaged row): that batch fails, the others go on.
   if (unreadable.length > 0) await failUnsendableBatches(store, unreadable, claim.workerId, claim.now, 'the stored body could not be read');
   return leased.flatMap((b) => {
     const body = bodies.get(b.id);

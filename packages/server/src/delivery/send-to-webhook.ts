@@ -29,8 +29,8 @@ export interface SendOutcome {
 /** One signed POST of a prebuilt body. */
 export interface SendInput {
   target: WebhookTarget;
-  /** The JSON array of users, exactly as sent. */
-  body: string;
+  /** The JSON array of users, exactly as sent (text, or its UTF-8 bytes). */
+  body: string | Uint8Array;
   /** Sent as headers when the webhook passes the environment. */
   environment: WebhookEnvironment;
   nowMs: number;

@@ -1,4 +1,4 @@
-import { fillBatch, VALUE_SEPARATOR } from '@hookreach/protocol';
+import { fillBatchBytes, VALUE_SEPARATOR } from '@hookreach/protocol';
 
 /**
  * A batch body as `delivery_bodies` stores it: either its JSON text, or, for a batch whose users all fit
@@ -16,8 +16,25 @@ export function compactBody(pieces: readonly string[], values: readonly string[]
 
 /** The JSON text a stored body stands for: the same bytes serializeBatch writes; RangeError for a damaged one. */
 export function bodyText(stored: string): string {
-  if (!stored.startsWith(COMPACT)) return stored;
-  const split = stored.indexOf(COMPACT, 1);
+  return stored.startsWith(COMPACT) ? bodyBytes(stored).toString('utf8') : stored;
+}
+
+/** COMPACT and VALUE_SEPARATOR in UTF-8: one byte each, which no other character's bytes include. */
+const COMPACT_BYTE = 0x01;
+const SEPARATOR_BYTE = 0x02;
+
+/** The bytes a stored body is sent as (bodyText's, in UTF-8), filled straight from the stored bytes; RangeError for a damaged one. */
+export function bodyBytes(stored: string): Buffer {
+  const bytes = Buffer.from(stored, 'utf8');
+  if (bytes[0] !== COMPACT_BYTE) return bytes;
+  const split = bytes.indexOf(COMPACT_BYTE, 1);
   if (split < 0) throw new RangeError('a stored body without its values');
-  return fillBatch(stored.slice(1, split).split(VALUE_SEPARATOR), stored.slice(split + 1));
+  const pieces: Uint8Array[] = [];
+  let at = 1;
+  for (let next = bytes.indexOf(SEPARATOR_BYTE, at); next >= 0 && next < split; next = bytes.indexOf(SEPARATOR_BYTE, at)) {
+    pieces.push(bytes.subarray(at, next));
+    at = next + 1;
+  }
+  pieces.push(bytes.subarray(at, split));
+  return fillBatchBytes(pieces, bytes.subarray(split + 1));
 }

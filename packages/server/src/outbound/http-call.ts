@@ -22,7 +22,8 @@ export interface HttpCall {
   /** Default POST. */
   method?: 'POST' | 'GET' | 'PUT';
   headers: Record<string, string>;
-  body?: string;
+  /** Text (sent as UTF-8) or bytes. */
+  body?: string | Uint8Array;
   /** Deadline for the whole exchange (connect, headers and body), in milliseconds. */
   timeoutMs: number;
   /** Largest response body read; a longer one fails with reason 'too-large'. */

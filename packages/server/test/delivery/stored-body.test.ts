@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bodyText, compactBody } from '../../src/delivery/stored-body.js';
+import { bodyBytes, bodyText, compactBody } from '../../src/delivery/stored-body.js';
 
 const quoted = (text: string) => JSON.stringify(text);
 
@@ -32,5 +32,29 @@ describe('bodyText of a compact body', () => {
 
   it('leaves JSON text as it is', () => {
     expect(bodyText('[{"a":"x"}]')).toBe('[{"a":"x"}]');
+  });
+});
+
+describe('bodyBytes of a stored body', () => {
+  it('is the UTF-8 of its text, for compact bodies (non-ASCII, four-byte characters, empty values) and JSON text alike', () => {
+    const cases: [string[], string[]][] = [
+      [['{"a":', '}'], [quoted('x')]],
+      [['{"a":', ',"b":', ',"c":', '}'], Array.from({ length: 300 }, (_, i) => quoted(`v${i}`))],
+      [['{"名":', ',"b":', '}'], ['""', quoted('say "hi" 你好 😀'), quoted('Zoë'), '""']],
+      [['[{"u":{"id":', '}},{"p":"€"}]'], [quoted('\u0000 and \\ escaped')]],
+    ];
+    for (const [pieces, values] of cases) {
+      const stored = compactBody(pieces, values);
+      expect(bodyBytes(stored).equals(Buffer.from(filled(pieces, values), 'utf8'))).toBe(true);
+      expect(bodyBytes(stored).toString('utf8')).toBe(bodyText(stored));
+    }
+    expect(bodyBytes('[{"a":"ü"}]').equals(Buffer.from('[{"a":"ü"}]', 'utf8'))).toBe(true);
+  });
+
+  it('refuses a damaged body as bodyText does', () => {
+    const pieces = ['{"a":', ',"b":', '}'];
+    expect(() => bodyBytes(compactBody(pieces, [quoted('x'), quoted('y'), quoted('z')]))).toThrow(/lacks 1 of its 2 values/);
+    expect(() => bodyBytes(compactBody(['{}'], [quoted('x')]))).toThrow(RangeError);
+    expect(() => bodyBytes('\u0001{"a":\u0002}')).toThrow(RangeError);
   });
 });
