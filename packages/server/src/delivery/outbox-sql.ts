@@ -31,7 +31,11 @@ export const LEASE: Record<Dialect, string> = {
 };
 
 /** The stored bodies of `count` batch ids. */
-export const BODIES = textsByCount((count) => `select batch_id, body from delivery_bodies where batch_id in (${placeholders(count)})`);
+const BODY_TEXTS = textsByCount((count) => `select batch_id, body from delivery_bodies where batch_id in (${placeholders(count)})`);
+// SQLite hands a text cast to a blob over as its UTF-8 bytes, which the send needs: no text is made from them and encoded again.
+const BODY_BYTES = textsByCount((count) => `select batch_id, cast(body as blob) as body from delivery_bodies where batch_id in (${placeholders(count)})`);
+/** The stored bodies of `count` batches: `(...ids)`; each body as bytes on SQLite, as text on PostgreSQL. */
+export const BODIES = (dialect: Dialect, count: number): string => (dialect === 'sqlite' ? BODY_BYTES : BODY_TEXTS)(dialect, count);
 
 /** Who may end a lease, after the statement's own parameters: its owner (`owner`), or anyone once it expired (`expiredBy`). */
 const GUARDS = { owner: "lease_owner = ? and status = 'sending'", expiredBy: "status = 'sending' and lease_expires_at <= ?" } as const;

@@ -151,9 +151,9 @@ export interface Claim {
 export async function claimBatches(store: Store, claim: Claim): Promise<ClaimedBatch[]> {
   const leased = await leaseWithinLimits(store, claim);
   if (leased.length === 0) return [];
-  const stored = new Map<string, string>();
+  const stored = new Map<string, string | Uint8Array>();
   for (const part of chunk(leased.map((b) => b.id), IN_CHUNK)) {
-    const { rows } = await store.db.executeQuery<{ batch_id: string; body: string }>(CompiledQuery.raw(BODIES(store.dialect, part.length), part));
+    const { rows } = await store.db.executeQuery<{ batch_id: string; body: string | Uint8Array }>(CompiledQuery.raw(BODIES(store.dialect, part.length), part));
     for (const r of rows) stored.set(r.batch_id, r.body);
   }
   const bodies = new Map<string, Buffer>();

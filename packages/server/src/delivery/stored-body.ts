@@ -23,9 +23,9 @@ export function bodyText(stored: string): string {
 const COMPACT_BYTE = 0x01;
 const SEPARATOR_BYTE = 0x02;
 
-/** The bytes a stored body is sent as (bodyText's, in UTF-8), filled straight from the stored bytes; RangeError for a damaged one. */
-export function bodyBytes(stored: string): Buffer {
-  const bytes = Buffer.from(stored, 'utf8');
+/** The bytes a stored body (as text, or its UTF-8 bytes) is sent as: bodyText's, in UTF-8, filled straight from the stored bytes; RangeError for a damaged one. */
+export function bodyBytes(stored: string | Uint8Array): Buffer {
+  const bytes = typeof stored === 'string' ? Buffer.from(stored, 'utf8') : Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength);
   if (bytes[0] !== COMPACT_BYTE) return bytes;
   const split = bytes.indexOf(COMPACT_BYTE, 1);
   if (split < 0) throw new RangeError('a stored body without its values');
