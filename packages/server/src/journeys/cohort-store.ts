@@ -1,5 +1,5 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
-import { chunk, IN_CHUNK } from '../store/queries.js';
+import { CompiledQuery, sql, type Kysely, type Selectable } from 'kysely';
+import { chunk, IN_CHUNK, textsByCount, tuples } from '../store/queries.js';
 import type { Dialect } from '../store/dialect.js';
 import type { Database, JourneyCohortRow, JourneyCohortUsersRow } from '../store/schema.js';
 import { pathLine } from './path.js';
@@ -36,6 +36,11 @@ export type MemberResult = [exit: string | null, at: number, nodeId: string, vis
 /** Cohorts per insert: 13 values each, and their members, 10–20 KB of JSON each. */
 const INSERT_CHUNK = 50;
 
+const COHORT_COLUMNS = ['id', 'workspace_id', 'journey_id', 'journey_version', 'node_id', 'batch_id', 'started_at', 'node_entered_at', 'due_at', 'results', 'pending', 'settled_at', 'revision'] as const satisfies readonly (keyof JourneyCohortRow)[];
+// Texts, not built per call: an audience entry inserts a page's cohorts with every page (the builder compiled a node per value).
+const COHORT_INSERT = textsByCount((rows) => `insert into journey_cohorts (${COHORT_COLUMNS.join(', ')}) values ${tuples(rows, COHORT_COLUMNS.length)}`);
+const MEMBERS_INSERT = textsByCount((rows) => `insert into journey_cohort_members (cohort_id, members) values ${tuples(rows, 2)}`);
+
 // PostgreSQL returns bigint columns as strings.
 function normalise(rows: CohortRow[]): CohortRow[] {
   const num = (v: number | null) => (v === null ? null : Number(v));
@@ -65,8 +70,8 @@ export interface NewCohort {
  */
 export async function insertCohorts(db: Kysely<Database>, dialect: Dialect, cohorts: readonly NewCohort[]): Promise<number> {
   for (const part of chunk(cohorts, INSERT_CHUNK)) {
-    await db.insertInto('journey_cohorts').values(part.map((c) => c.row)).execute();
-    await db.insertInto('journey_cohort_members').values(part.map((c) => ({ cohort_id: c.row.id, members: c.members }))).execute();
+    await db.executeQuery(CompiledQuery.raw(COHORT_INSERT(dialect, part.length), part.flatMap((c) => COHORT_COLUMNS.map((column) => c.row[column]))));
+    await db.executeQuery(CompiledQuery.raw(MEMBERS_INSERT(dialect, part.length), part.flatMap((c) => [c.row.id, c.members])));
   }
   let inserted = 0;
   for (const { row, customerIds } of cohorts) {

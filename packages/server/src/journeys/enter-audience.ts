@@ -1,7 +1,8 @@
-import type { Kysely } from 'kysely';
+import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
 import { notifyEnqueued } from '../delivery/notify.js';
 import { maxAttemptsOf } from '../delivery/retry-policy.js';
-import type { Database } from '../store/schema.js';
+import { dialectText } from '../store/queries.js';
+import type { Database, JourneyRow } from '../store/schema.js';
 import type { SendSpec } from '../tasks/plan-page.js';
 import type { PageSource } from '../tasks/page-source.js';
 import { findWebhook } from '../webhooks/store.js';
@@ -14,6 +15,14 @@ import type { RunnerWork } from './runner-work.js';
 
 /** Audience users entered per page (one transaction each, with the cursor). */
 export const ENTRY_PAGE = 2_000;
+
+/** A journey whose audience entry is due, as the runner reads it. */
+type DueEntry = Pick<Selectable<JourneyRow>, 'id' | 'workspace_id' | 'audience_id' | 'entry_at' | 'audience_cursor' | 'published_version' | 'entry_lease_owner' | 'entry_lease_expires_at'>;
+
+// Text, not built per call: every round of every runner asks, busy or idle.
+const DUE_ENTRIES = dialectText(`select id, workspace_id, audience_id, entry_at, audience_cursor, published_version, entry_lease_owner, entry_lease_expires_at
+  from journeys where status = 'published' and audience_done = 0 and entry_type = 'audience' and entry_at <= ?
+  and (entry_lease_owner is null or entry_lease_owner = ? or entry_lease_expires_at <= ?) limit 10`);
 
 class EntryLeaseLost extends Error {}
 /** A user of the page entered meanwhile (another version's entry): the page is rolled back and read again. */
@@ -31,16 +40,7 @@ class EntryCollision extends Error {}
 export async function enterAudiencePage(work: RunnerWork): Promise<number> {
   const { db, dialect } = work.ctx.store;
   const { now, owner } = work;
-  const due = await db
-    .selectFrom('journeys')
-    .select(['id', 'workspace_id', 'audience_id', 'entry_at', 'audience_cursor', 'published_version', 'entry_lease_owner', 'entry_lease_expires_at'])
-    .where('status', '=', 'published')
-    .where('audience_done', '=', 0)
-    .where('entry_type', '=', 'audience')
-    .where('entry_at', '<=', now)
-    .where((eb) => eb.or([eb('entry_lease_owner', 'is', null), eb('entry_lease_owner', '=', owner), eb('entry_lease_expires_at', '<=', now)]))
-    .limit(10)
-    .execute();
+  const { rows: due } = await db.executeQuery<DueEntry>(CompiledQuery.raw(DUE_ENTRIES[dialect], [now, owner, now]));
   let entered = 0;
   for (const journey of due) {
     // A lease this runner holds with half its time left is not renewed (a write and a commit per page saved):
