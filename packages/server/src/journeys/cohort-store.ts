@@ -1,5 +1,5 @@
 import { CompiledQuery, sql, type Kysely, type Selectable } from 'kysely';
-import { chunk, IN_CHUNK, textsByCount, tuples } from '../store/queries.js';
+import { chunk, dialectText, IN_CHUNK, textsByCount, tuples } from '../store/queries.js';
 import type { Dialect } from '../store/dialect.js';
 import type { Database, JourneyCohortRow, JourneyCohortUsersRow } from '../store/schema.js';
 import { pathLine } from './path.js';
@@ -148,17 +148,17 @@ export interface CohortChange {
   settledAt: number;
 }
 
+// Texts, not built per call: a judgment writes each cohort it judged (those with nobody left waiting lose their deadline).
+const COHORT_JUDGED = dialectText('update journey_cohorts set results = ?, pending = ?, settled_at = ?, revision = ? where id = ? and revision = ?');
+const COHORT_SETTLED = dialectText('update journey_cohorts set results = ?, pending = ?, settled_at = ?, revision = ?, due_at = null where id = ? and revision = ?');
+
 /** Writes cohorts' results where their revision still holds; returns the ids written. */
-export async function writeCohorts(db: Kysely<Database>, changes: readonly CohortChange[]): Promise<Set<string>> {
+export async function writeCohorts(db: Kysely<Database>, dialect: Dialect, changes: readonly CohortChange[]): Promise<Set<string>> {
   const written = new Set<string>();
   for (const c of changes) {
-    const result = await db
-      .updateTable('journey_cohorts')
-      .set({ results: c.results, pending: c.pending, settled_at: c.settledAt, revision: c.revision + 1, ...(c.pending === 0 ? { due_at: null } : {}) })
-      .where('id', '=', c.id)
-      .where('revision', '=', c.revision)
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 1) written.add(c.id);
+    const text = (c.pending === 0 ? COHORT_SETTLED : COHORT_JUDGED)[dialect];
+    const result = await db.executeQuery(CompiledQuery.raw(text, [c.results, c.pending, c.settledAt, c.revision + 1, c.id, c.revision]));
+    if (Number(result.numAffectedRows ?? 0) === 1) written.add(c.id);
   }
   return written;
 }

@@ -107,7 +107,7 @@ export async function judgeCohorts(
   }
   if (changes.length === 0) return 0;
   return db.transaction().execute(async (trx) => {
-    const written = [...(await writeCohorts(trx, changes))].map((id) => tallies.get(id)!);
+    const written = [...(await writeCohorts(trx, dialect, changes))].map((id) => tallies.get(id)!);
     await addExitCounts(trx, written.flatMap((t) => t.exits));
     await addCohortUsers(trx, written.flatMap((t) => t.ends));
     return written.reduce((sum, t) => sum + t.ends.reduce((n, e) => n + e.users, 0), 0);

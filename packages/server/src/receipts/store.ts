@@ -247,9 +247,13 @@ export async function latestReceipts(db: Kysely<Database>, dialect: Dialect, mes
 
 /** The newest `received_at` of any stored receipt of a journey's message (a partial index's last entry), or null: journeys read receipts up to it. */
 export async function lastJourneyReceivedAt(db: Kysely<Database>): Promise<number | null> {
-  const row = await db.selectFrom('batch_receipts').select((eb) => eb.fn.max('received_at').as('at')).where('for_journey', '=', 1).executeTakeFirst();
-  return row?.at == null ? null : Number(row.at);
+  const { rows } = await db.executeQuery<{ at: number | string | null }>(LAST_JOURNEY_RECEIPT);
+  const at = rows[0]?.at;
+  return at === null || at === undefined ? null : Number(at);
 }
+
+// Text, not built per call: every judgment look asks. The same on both dialects (no parameters).
+const LAST_JOURNEY_RECEIPT = CompiledQuery.raw('select max(received_at) as at from batch_receipts where for_journey = 1');
 
 /** One stored receipt of a message. */
 export interface MessageReceipt {
