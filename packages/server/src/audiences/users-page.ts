@@ -1,5 +1,5 @@
 /**
- * Reading an audience's users in customer_id order, as raw SQLite statements: the task page thread
+ * Reading an audience's users in customer_id order, as raw SQLite statements: the page thread
  * (tasks/page-thread.ts) reads pages on a connection of its own, without the database layer.
  */
 

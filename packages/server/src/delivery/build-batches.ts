@@ -9,7 +9,7 @@ import { compactBody } from './stored-body.js';
 
 /**
  * Batches as the outbox stores them: ids drawn, callback_params filled, each body serialised once
- * (so every attempt sends the same bytes). Kept apart from the store so the task page thread
+ * (so every attempt sends the same bytes). Kept apart from the store so the page thread
  * (tasks/page-thread.ts) builds pages with it, without loading the database layer.
  */
 

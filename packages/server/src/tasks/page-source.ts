@@ -65,7 +65,7 @@ const THREAD_IDLE_MS = 2_000;
 /** A page still owed when its thread was closed: refused, not built elsewhere. */
 class PageThreadClosed extends Error {
   constructor() {
-    super('task page thread closed');
+    super('page thread closed');
   }
 }
 
@@ -112,11 +112,11 @@ export function threadPageSource(
           void started.terminate();
         }, idleMs).unref();
       }
-      if (m.error !== undefined) p.reject(new Error(`task page thread: ${m.error}`));
+      if (m.error !== undefined) p.reject(new Error(`page thread: ${m.error}`));
       else p.resolve(m.page!);
     });
-    started.on('error', (error) => fail(started, new Error(`task page thread: ${error.message}`)));
-    started.on('exit', (code) => fail(started, new Error(`task page thread exited with code ${code}`)));
+    started.on('error', (error) => fail(started, new Error(`page thread: ${error.message}`)));
+    started.on('exit', (code) => fail(started, new Error(`page thread exited with code ${code}`)));
     return started;
   };
   /** Builds on the thread, or with `inline` (the fallback's) while none runs or when the thread fails; `last` tells whether pages follow. */

@@ -98,6 +98,26 @@ describe('Journeys: audience entry pages on the page thread (SQLite on disk)', (
     }
   });
 
+  it('builds an entry page its thread fails to build on the event loop, and tells the failure', async () => {
+    const webhookId = await createJourneyWebhook(t(), receiver.url);
+    const audienceId = await seedAudience(t(), USERS);
+    const journeyId = await publishedJourney(t(), journeyBody(audienceId, webhookId, t().clock.now() + 86_400_000, true));
+    const inline = inlinePageSource(t().ctx.store.db, t().ctx.store.dialect);
+    const failures: string[] = [];
+    const broken = threadPageSource('/nonexistent/hookreach.sqlite', inline, { onFailure: (error) => failures.push(error.message) });
+    try {
+      const first = await requestFor(t(), journeyId, audienceId, null);
+      // The first page is built on the event loop while the thread starts; the thread cannot open its file and fails the second.
+      const page = await broken.buildEntry(first);
+      const second = await broken.buildEntry({ ...first, cursor: page.cursor });
+      expect(comparable(second)).toBe(comparable(await inline.buildEntry({ ...first, cursor: page.cursor })));
+      expect(second.read).toBe(50);
+      expect(failures).toEqual([expect.stringMatching(/^page thread: .*directory does not exist/)]);
+    } finally {
+      await broken.close();
+    }
+  });
+
   it('a runner enters an audience on the thread, each page built while the one before is written: everyone sent once', async () => {
     const webhookId = await createJourneyWebhook(t(), receiver.url);
     const count = ENTRY_PAGE * 2 + 10;

@@ -95,7 +95,7 @@ describe('Tasks: the page thread (SQLite on disk)', () => {
     expect(onLoop).toBe(1);
     expect(comparable(await broken.build(request(first.progress.cursor)))).toEqual(comparable(second));
     expect(onLoop).toBe(2);
-    expect(failures).toEqual([expect.stringMatching(/^task page thread: .*directory does not exist/)]);
+    expect(failures).toEqual([expect.stringMatching(/^page thread: .*directory does not exist/)]);
     await broken.close();
 
     // A one-page task never starts a thread.
