@@ -12,7 +12,7 @@ import { maxAttemptsOf } from './retry-policy.js';
 
 /** What a batch is sent for: a Reach Marketing task or an Automated Marketing journey node. */
 export type DeliveryRunKind = 'task' | 'journey';
-export { outboxCommonOf, type EnqueuedBatch } from './build-batches.js';
+export type { EnqueuedBatch } from './build-batches.js';
 export const DELIVERY_RUN_KINDS: readonly DeliveryRunKind[] = ['task', 'journey'];
 
 /** Batches of users to send to one webhook. */

@@ -3,7 +3,7 @@ import { assertWebhookInWorkspace } from '../delivery/enqueue.js';
 import { notifyEnqueued } from '../delivery/notify.js';
 import { insertOutboxChunk } from '../delivery/outbox.js';
 import { maxAttemptsOf } from '../delivery/retry-policy.js';
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Dialect } from '../store/dialect.js';
 import type { Database, JourneyStepRow } from '../store/schema.js';
 import { sendSpecOf, type SendSpec } from '../tasks/plan-page.js';
@@ -60,13 +60,9 @@ export async function moveOn(work: RunnerWork, movers: readonly Mover[], write: 
   const steps: JourneyStepRow[] = [];
   const walkContext: WalkContext = { now, steps, newVisitId: visitIdSource(now) };
   const groups = walkToSends(movers, walkContext);
+  const specOf = sendSpecReader(ctx.store.db);
   const specs = new Map<WebhookNode, SendSpec | undefined>();
-  const webhooks = new Map<string, WebhookRecord | undefined>();
-  for (const { workspaceId, node } of groups) {
-    const key = `${workspaceId}\u0000${node.webhookId}`;
-    if (!webhooks.has(key)) webhooks.set(key, await findWebhook(ctx.store.db, workspaceId, node.webhookId));
-    specs.set(node, sendSpecOfNode(node, webhooks.get(key)));
-  }
+  for (const { workspaceId, node } of groups) specs.set(node, await specOf(workspaceId, node));
   const sends = buildSends(groups, (group) => specs.get(group.node), walkContext, maxAttemptsOf(ctx.config.delivery.retryScheduleMs));
   await ctx.store.db.transaction().execute(async (trx) => {
     await insertSends(trx, ctx.store.dialect, sends);
@@ -75,11 +71,21 @@ export async function moveOn(work: RunnerWork, movers: readonly Mover[], write: 
   notifyEnqueued(ctx.store, [...new Set(sends.map((s) => s.webhookId))]);
 }
 
-/** The values a webhook node sends with, as its webhook stands now (`record`); undefined when the webhook is gone. */
-export function sendSpecOfNode(node: WebhookNode, record: WebhookRecord | undefined): SendSpec | undefined {
-  if (!record) return undefined;
-  const textParameters = new Set(record.webhook.parameters.filter((p) => p.type === 'text').map((p) => p.name));
-  return sendSpecOf({ idType: node.idType, batchSize: MAX_BATCH_SIZE, params: node.params, missingVariable: node.missingVariable }, textParameters);
+/**
+ * The values webhook nodes send with, as their webhooks stand now (undefined when one is gone); each
+ * webhook is read once per reader, however many nodes use it.
+ */
+export function sendSpecReader(db: Kysely<Database>): (workspaceId: string, node: WebhookNode) => Promise<SendSpec | undefined> {
+  const webhooks = new Map<string, Promise<WebhookRecord | undefined>>();
+  return async (workspaceId, node) => {
+    const key = `${workspaceId}\u0000${node.webhookId}`;
+    let webhook = webhooks.get(key);
+    if (!webhook) webhooks.set(key, (webhook = findWebhook(db, workspaceId, node.webhookId)));
+    const record = await webhook;
+    if (!record) return undefined;
+    const textParameters = new Set(record.webhook.parameters.filter((p) => p.type === 'text').map((p) => p.name));
+    return sendSpecOf({ idType: node.idType, batchSize: MAX_BATCH_SIZE, params: node.params, missingVariable: node.missingVariable }, textParameters);
+  };
 }
 
 /** Inserts built batches in the caller's transaction, each webhook checked to be in its workspace there; the caller wakes the dispatcher after the commit. */

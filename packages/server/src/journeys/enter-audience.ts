@@ -5,8 +5,7 @@ import { dialectText } from '../store/queries.js';
 import type { Database, JourneyRow } from '../store/schema.js';
 import type { SendSpec } from '../tasks/plan-page.js';
 import type { PageSource } from '../tasks/page-source.js';
-import { findWebhook } from '../webhooks/store.js';
-import { insertSends, sendSpecOfNode } from './advance-due.js';
+import { insertSends, sendSpecReader } from './advance-due.js';
 import { insertCohorts } from './cohort-store.js';
 import type { EntryPage, EntryPageRequest } from './entry-page.js';
 import type { JourneyGraph } from './graph.js';
@@ -94,9 +93,10 @@ async function entryRequestOf(
   journey: { id: string; workspace_id: string; audience_id: string; audience_cursor: string | null; published_version: number },
   graph: JourneyGraph,
 ): Promise<EntryPageRequest> {
+  const specOf = sendSpecReader(work.ctx.store.db);
   const specs: Record<string, SendSpec | null> = {};
   for (const node of graph.definition.nodes) {
-    if (node.type === 'webhook') specs[node.id] = sendSpecOfNode(node, await findWebhook(work.ctx.store.db, journey.workspace_id, node.webhookId)) ?? null;
+    if (node.type === 'webhook') specs[node.id] = (await specOf(journey.workspace_id, node)) ?? null;
   }
   return {
     workspaceId: journey.workspace_id,

@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_WORKSPACE_ID } from '../../src/access/bootstrap.js';
 import { bodyText } from '../../src/delivery/stored-body.js';
-import { sendSpecOfNode } from '../../src/journeys/advance-due.js';
+import { sendSpecReader } from '../../src/journeys/advance-due.js';
 import { ENTRY_PAGE, EntryPages } from '../../src/journeys/enter-audience.js';
 import type { EntryPage, EntryPageRequest } from '../../src/journeys/entry-page.js';
 import type { JourneyDefinition } from '../../src/journeys/model.js';
 import { findDefinition } from '../../src/journeys/store.js';
 import { inlinePageSource, threadPageSource, type PageSource } from '../../src/tasks/page-source.js';
-import { findWebhook } from '../../src/webhooks/store.js';
 import { dispatcher, isolateWebhooks, useScriptedReceiver } from '../delivery/support.js';
 import { useTestApp, type TestApp } from '../support/test-app.js';
 import { createJourneyWebhook, journeyRunner, nodeStats, publishedJourney, receivedMessages, seedAudience, someUsers, type SeedUser } from './support.js';
@@ -49,9 +48,10 @@ function comparable(page: EntryPage): string {
 
 async function requestFor(t: TestApp, journeyId: string, audienceId: string, cursor: string | null): Promise<EntryPageRequest> {
   const definition = (await findDefinition(t.ctx.store.db, journeyId, 1)) as JourneyDefinition;
+  const specOf = sendSpecReader(t.ctx.store.db);
   const specs: EntryPageRequest['specs'] = {};
   for (const node of definition.nodes) {
-    if (node.type === 'webhook') specs[node.id] = sendSpecOfNode(node, await findWebhook(t.ctx.store.db, DEFAULT_WORKSPACE_ID, node.webhookId)) ?? null;
+    if (node.type === 'webhook') specs[node.id] = (await specOf(DEFAULT_WORKSPACE_ID, node)) ?? null;
   }
   return { workspaceId: DEFAULT_WORKSPACE_ID, journeyId, version: 1, definition, audienceId, cursor, pageSize: 50, now: t.clock.now(), specs, maxAttempts: 5 };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isolateWebhooks, useScriptedReceiver } from '../delivery/support.js';
 import { useTestApp } from '../support/test-app.js';
 import { DEFAULT_WORKSPACE_ID } from '../../src/access/bootstrap.js';
-import { outboxCommonOf } from '../../src/delivery/enqueue.js';
+import { outboxCommonOf } from '../../src/delivery/build-batches.js';
 import type { RosterEntry } from '../../src/delivery/roster.js';
 import type { PageRequest, BuiltPage } from '../../src/tasks/build-page.js';
 import { defaultPageSource, inlinePageSource, threadPageSource } from '../../src/tasks/page-source.js';
