@@ -1,7 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { RECEIPT_PATH } from '@hookreach/protocol';
-import secureJson from 'secure-json-parse';
 import { Type } from 'typebox';
 import type { AppContext } from '../context.js';
 import { errors } from '../errors.js';
@@ -10,28 +9,8 @@ import { answerFor, receiptErrorHandler } from './answer.js';
 import { checkSignedQuery, type SignedQuery } from './check-signed-query.js';
 import type { ReceiptInput } from './judge-receipts.js';
 import { reportReceipts } from './report-receipts.js';
-import { isControlFreeJson, isSurelyValidReceiptList } from './surely-valid.js';
+import { parseReport } from './parse-report.js';
 import { MAX_RECEIPTS, ReceiptAnswer, ReceiptHeaders, ReceiptList, ReceiptMessage, ReceiptQuery, RejectedReceipt } from './schemas.js';
-
-/**
- * A report's JSON, refused as Fastify's own parser refuses it (empty, not JSON, or with a `__proto__` key or a
- * `constructor.prototype`: secure-json-parse's rules), for less: a report that isSurelyValidReceiptList accepts
- * has neither (no unknown field outside callback_params, no such key in it), so only the others are scanned,
- * instead of two regular expressions over every report's text (about 5% of the route's CPU). Those it accepts
- * are added to `wellFormed`.
- */
-function parseReport(text: string, wellFormed: WeakSet<object>): unknown {
-  if (text.length === 0) throw errors.malformedJson('the body is empty');
-  let body: unknown;
-  try {
-    body = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-    if (isSurelyValidReceiptList(body, isControlFreeJson(text))) wellFormed.add(body as object);
-    else if (body !== null && typeof body === 'object') secureJson.scan(body, { protoAction: 'error', constructorAction: 'error' });
-  } catch (error) {
-    throw errors.malformedJson((error as Error).message);
-  }
-  return body;
-}
 
 /**
  * The document's receipt API, at its path and outside /api/v1: no Bearer token, the webhook's
@@ -50,9 +29,9 @@ export const receiptRoutes: FastifyPluginAsync<{ ctx: AppContext }> = async (bas
   // Reports found well-formed while parsed: validation skips ajv for them (about 7% of the route's CPU).
   const wellFormed = new WeakSet<object>();
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (_request, text, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit }, (_request, bytes, done) => {
     try {
-      done(null, parseReport(text as string, wellFormed));
+      done(null, parseReport(bytes as Buffer, wellFormed));
     } catch (error) {
       done(error as Error, undefined);
     }

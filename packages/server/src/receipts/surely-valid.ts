@@ -6,22 +6,13 @@ import { ID_PATTERN, MAX_RECEIPTS, RECEIPT_LIMITS } from './schemas.js';
  * an invalid one: a report it refuses goes through ajv, which gives the errors. Lengths are compared
  * in UTF-16 units, never fewer than the code points ajv counts, so a string it accepts is within ajv's
  * limits too. `controlFree`: the caller knows no string in `data` holds a control character or DEL
- * (`isControlFreeJson` of the text it was parsed from), so ids are not matched against ID_PATTERN.
+ * (`isControlFreeJsonBytes` of the JSON it was parsed from), so ids are not matched against ID_PATTERN.
  */
 export function isSurelyValidReceiptList(data: unknown, controlFree = false): boolean {
   if (!Array.isArray(data) || data.length > MAX_RECEIPTS) return false;
   const isId = controlFree ? isText : isIdText;
   for (const receipt of data) if (!isSurelyValidReceipt(receipt, isId)) return false;
   return true;
-}
-
-/**
- * Whether no string parsed from this JSON text can hold a control character or DEL: JSON writes
- * U+0000–U+001F only escaped, so without a backslash there are none, and DEL is checked as is. Two
- * scans of the text cost less than matching five ids per receipt against ID_PATTERN.
- */
-export function isControlFreeJson(text: string): boolean {
-  return !text.includes('\\') && !text.includes('\u007f');
 }
 
 type IdCheck = (value: unknown, min: number, max: number) => boolean;

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { buildValidator, withFastPath, type ValidatorFunction } from '../../src/http/validation.js';
 import { MAX_RECEIPTS, ReceiptList, ReceiptMessage } from '../../src/receipts/schemas.js';
-import { isControlFreeJson, isSurelyValidReceiptList } from '../../src/receipts/surely-valid.js';
+import { isControlFreeJsonBytes } from '../../src/receipts/parse-report.js';
+import { isSurelyValidReceiptList } from '../../src/receipts/surely-valid.js';
+
+const isControlFreeJson = (text: string) => isControlFreeJsonBytes(Buffer.from(text));
 
 const ajv = buildValidator({ ReceiptMessage })({ schema: ReceiptList, httpPart: 'body', method: 'POST', url: '/' }) as ValidatorFunction;
 
