@@ -77,7 +77,7 @@ export class Judgments {
     const nodes = await this.runningNodes(work);
 
     // Where each feed stands now; on a runner's first look, the sweeps stand in for everything before.
-    const [lastReceipt, lastBatch] = await Promise.all([lastJourneyReceivedAt(db), lastJourneyBatchFinishedAt(db)]);
+    const [lastReceipt, lastBatch] = await Promise.all([lastJourneyReceivedAt(db), lastJourneyBatchFinishedAt(db, dialect)]);
     if (!this.looked) {
       this.receiptsFrom = lastReceipt ?? 0;
       this.batchesFrom = lastBatch ?? 0;
@@ -105,7 +105,7 @@ export class Judgments {
     };
     const newest = new Map<string, FoundReceipt>();
     const lookAtReceipts = async (window: TimeWindow) => {
-      const receipts = await journeyReceiptsIn(db, window, codes);
+      const receipts = await journeyReceiptsIn(db, dialect, window, codes);
       if (receipts.length === 0) return;
       for (const r of receipts) {
         const receipt = { status: r.status, receivedAt: r.received_at };
@@ -114,17 +114,17 @@ export class Judgments {
       }
       // Receipts of a cohort's batch are judged with the cohort (if any member still waits); the others find their waiting users.
       // A member without a receipt in hand has none stored either: an earlier one would have been found by an earlier look.
-      const cohortBatches = await cohortBatchesAmong(db, [...new Set(receipts.map((r) => r.batch_id))]);
-      if (cohortBatches.size > 0) addCohorts(await cohortsOfBatches(db, [...cohortBatches]), false);
+      const cohortBatches = await cohortBatchesAmong(db, dialect, [...new Set(receipts.map((r) => r.batch_id))]);
+      if (cohortBatches.size > 0) addCohorts(await cohortsOfBatches(db, dialect, [...cohortBatches]), false);
       const users = await usersOfActions(db, [...new Set(receipts.filter((r) => !cohortBatches.has(r.batch_id)).map((r) => r.action_id))]);
       for (const user of users) user.receipt = newest.get(user.last_action_id!);
       add(users);
     };
     const lookAtBatches = async (window: TimeWindow) => {
-      add(await usersOfFinishedBatches(db, window, decidedBySuccess));
+      add(await usersOfFinishedBatches(db, dialect, window, decidedBySuccess));
       // A cohort's finished batch decides it when it failed, or succeeded for a judgment awaiting no receipt.
-      const decisive = (await journeyBatchesFinishedIn(db, window)).filter((b) => b.status !== 'succeeded' || decidedBySuccess.length > 0);
-      if (decisive.length > 0) addCohorts(await cohortsOfBatches(db, decisive.map((b) => b.id)));
+      const decisive = (await journeyBatchesFinishedIn(db, dialect, window)).filter((b) => b.status !== 'succeeded' || decidedBySuccess.length > 0);
+      if (decisive.length > 0) addCohorts(await cohortsOfBatches(db, dialect, decisive.map((b) => b.id)));
     };
 
     if (lastReceipt !== null && lastReceipt >= this.receiptsFrom) {
@@ -145,8 +145,8 @@ export class Judgments {
       this.settledTo = settleTo;
     }
     if (look) {
-      add(await usersPastDeadline(db, now, JUDGE_LIMIT));
-      addCohorts(await cohortsPastDeadline(db, now, COHORT_PAGE));
+      add(await usersPastDeadline(db, dialect, now, JUDGE_LIMIT));
+      addCohorts(await cohortsPastDeadline(db, dialect, now, COHORT_PAGE));
     }
     for (const [journeyId, seen] of this.journeys) {
       if (seen.sweptAt !== null) continue;
@@ -159,7 +159,7 @@ export class Judgments {
         if (rows.length === JUDGE_LIMIT) complete = false;
         // Cohorts are read whole (what decides their members is read after), a page per round.
         const key = nodeKey(node.journeyId, node.version, node.nodeId);
-        const page = await cohortsOfNode(db, node, COHORT_PAGE, seen.cohortsAfter.get(key));
+        const page = await cohortsOfNode(db, dialect, node, COHORT_PAGE, seen.cohortsAfter.get(key));
         addCohorts(page);
         if (page.length === COHORT_PAGE) {
           seen.cohortsAfter.set(key, page[page.length - 1]!.id);

@@ -1,6 +1,6 @@
-import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { Database, JourneyInstanceRow } from '../store/schema.js';
-import { chunk, IN_CHUNK } from '../store/queries.js';
+import { chunk, dialectText, IN_CHUNK, textsByCount } from '../store/queries.js';
 import { forEachEntry } from '../receipts/receipt-entries.js';
 import { latestReceipts } from '../receipts/store.js';
 import type { Dialect } from '../store/dialect.js';
@@ -46,6 +46,7 @@ export interface NodeKey {
   nodeId: string;
 }
 
+const JUDGING_TEXT = `i.phase = 'judge'`;
 const JUDGING = sql<boolean>`i.phase = 'judge'`;
 
 /** Users of running journeys only: a paused journey's users are judged by the sweep on resume. */
@@ -59,6 +60,34 @@ const INSTANCE = [
 ] as const;
 /** The instance columns and its batch's status. */
 const COLUMNS = [...INSTANCE, 'b.status as batch_status'] as const;
+
+/*
+ * The per-round looks below run several times a second while a journey sends: written once as texts
+ * (store/queries.ts, dialectText), where building each with Kysely cost more than running it.
+ */
+const COLUMN_LIST = COLUMNS.join(', ');
+const RUNNING = `i.journey_id in (select journeys.id from journeys where journeys.status = 'published')`;
+/** By whether the window includes its end: [from, to] or [from, to). */
+const ends = <T>(build: (to: '<=' | '<') => T) => ({ inclusive: build('<='), exclusive: build('<') });
+const RECEIPTS_IN = ends((to) => dialectText(`select batch_id, received_at, entries from batch_receipts where for_journey = 1 and received_at >= ? and received_at ${to} ?`));
+// journey_id spelled as the partial index's condition, so SQLite uses it.
+const BATCHES_FINISHED_IN = ends((to) => dialectText(`select id, status from delivery_batches where journey_id is not null and finished_at >= ? and finished_at ${to} ?`));
+const LAST_BATCH_FINISHED = dialectText('select max(finished_at) as at from delivery_batches where journey_id is not null');
+const PAST_DEADLINE = dialectText(`select ${COLUMN_LIST} from journey_instances as i left join delivery_batches as b on b.id = i.last_batch_id
+  where ${RUNNING} and ${JUDGING_TEXT} and i.due_at <= ? order by i.due_at limit ?`);
+/** By the number of nodes a succeeded batch decides. */
+const OF_FINISHED_BATCHES = ends((to) => textsByCount((nodes) => {
+  const bySuccess = new Array<string>(nodes).fill(` or (fb.status = 'succeeded' and i.journey_id = ? and i.journey_version = ? and i.node_id = ?)`).join('');
+  // Cross joins keep this order on SQLite: the batches, their messages, then each message's waiting user.
+  // A cohort's batch has no waiting instances: not one probe per message for them. The decision is wrapped in
+  // a case so SQLite's planner (without statistics) reads by finished_at rather than by the status index.
+  return `select ${COLUMN_LIST} from delivery_batches as fb cross join delivery_messages as m cross join journey_instances as i
+    left join delivery_batches as b on b.id = i.last_batch_id
+    where fb.journey_id is not null and fb.finished_at >= ? and fb.finished_at ${to} ?
+    and not exists (select 1 as one from journey_cohorts as c where c.batch_id = fb.id)
+    and m.batch_id = fb.id and i.last_action_id = m.action_id and i.last_batch_id = fb.id and ${JUDGING_TEXT} and ${RUNNING}
+    and (case when (fb.status in ('failed', 'cancelled')${bySuccess}) then 1 else 0 end) = 1`;
+}));
 
 // PostgreSQL returns bigint columns as strings. Fixed in place: the rows are the query's own, and a copy per user is garbage.
 function normalise(rows: Record<string, unknown>[]): JudgeRow[] {
@@ -83,15 +112,10 @@ export interface JourneyReceipt {
 }
 
 /** Receipts of journey messages received in [from, to] (`toInclusive`) or [from, to) whose status is one of `codes` (every code some running judgment waits for). */
-export async function journeyReceiptsIn(db: Kysely<Database>, window: TimeWindow, codes: readonly string[]): Promise<JourneyReceipt[]> {
+export async function journeyReceiptsIn(db: Kysely<Database>, dialect: Dialect, window: TimeWindow, codes: readonly string[]): Promise<JourneyReceipt[]> {
   if (codes.length === 0) return [];
-  const rows = await db
-    .selectFrom('batch_receipts')
-    .select(['batch_id', 'received_at', 'entries'])
-    .where('for_journey', '=', 1)
-    .where('received_at', '>=', window.from)
-    .where('received_at', window.toInclusive ? '<=' : '<', window.to)
-    .execute();
+  const text = RECEIPTS_IN[window.toInclusive ? 'inclusive' : 'exclusive'][dialect];
+  const { rows } = await db.executeQuery<{ batch_id: string; received_at: number; entries: string }>(CompiledQuery.raw(text, [window.from, window.to]));
   const found: JourneyReceipt[] = [];
   for (const row of rows) {
     const receivedAt = Number(row.received_at);
@@ -116,15 +140,9 @@ export async function usersOfActions(db: Kysely<Database>, actionIds: readonly s
 }
 
 /** Journey batches finished in [from, to] (`toInclusive`) or [from, to), with their status. */
-export async function journeyBatchesFinishedIn(db: Kysely<Database>, window: TimeWindow): Promise<{ id: string; status: string }[]> {
-  return db
-    .selectFrom('delivery_batches')
-    .select(['id', 'status'])
-    // Spelled as the partial index's condition, so SQLite uses it.
-    .where(sql<boolean>`journey_id is not null`)
-    .where('finished_at', '>=', window.from)
-    .where('finished_at', window.toInclusive ? '<=' : '<', window.to)
-    .execute();
+export async function journeyBatchesFinishedIn(db: Kysely<Database>, dialect: Dialect, window: TimeWindow): Promise<{ id: string; status: string }[]> {
+  const text = BATCHES_FINISHED_IN[window.toInclusive ? 'inclusive' : 'exclusive'][dialect];
+  return (await db.executeQuery<{ id: string; status: string }>(CompiledQuery.raw(text, [window.from, window.to]))).rows;
 }
 
 /** The status of each of `batchIds`' batches, by id. */
@@ -137,12 +155,8 @@ export async function batchStatuses(db: Kysely<Database>, batchIds: readonly str
 }
 
 /** The newest `finished_at` of any journey batch, or null. */
-export async function lastJourneyBatchFinishedAt(db: Kysely<Database>): Promise<number | null> {
-  const row = await db
-    .selectFrom('delivery_batches')
-    .select((eb) => eb.fn.max('finished_at').as('at'))
-    .where('journey_id', 'is not', null)
-    .executeTakeFirst();
+export async function lastJourneyBatchFinishedAt(db: Kysely<Database>, dialect: Dialect): Promise<number | null> {
+  const [row] = (await db.executeQuery<{ at: number | string | null }>(CompiledQuery.raw(LAST_BATCH_FINISHED[dialect], []))).rows;
   return row?.at == null ? null : Number(row.at);
 }
 
@@ -153,52 +167,18 @@ export async function lastJourneyBatchFinishedAt(db: Kysely<Database>): Promise<
  */
 export async function usersOfFinishedBatches(
   db: Kysely<Database>,
+  dialect: Dialect,
   window: TimeWindow,
   decidedBySuccess: readonly NodeKey[],
 ): Promise<JudgeRow[]> {
-  const query = db
-    .selectFrom('delivery_batches as fb')
-    // Cross joins keep this order on SQLite: the batches, their messages, then each message's waiting user.
-    .crossJoin('delivery_messages as m')
-    .crossJoin('journey_instances as i')
-    .leftJoin('delivery_batches as b', 'b.id', 'i.last_batch_id')
-    .select(COLUMNS)
-    // Spelled as the partial index's condition, so SQLite uses it.
-    .where(sql<boolean>`fb.journey_id is not null`)
-    .where('fb.finished_at', '>=', window.from)
-    .where('fb.finished_at', window.toInclusive ? '<=' : '<', window.to)
-    // A cohort's batch has no waiting instances: not one probe per message for them.
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('journey_cohorts as c').select(sql.lit(1).as('one')).whereRef('c.batch_id', '=', 'fb.id'))))
-    .whereRef('m.batch_id', '=', 'fb.id')
-    .whereRef('i.last_action_id', '=', 'm.action_id')
-    .whereRef('i.last_batch_id', '=', 'fb.id')
-    .where(JUDGING)
-    .where(running)
-    .where((eb) => {
-      const decides = eb.or([
-        eb('fb.status', 'in', ['failed', 'cancelled']),
-        ...decidedBySuccess.map((n) =>
-          eb.and([eb('fb.status', '=', 'succeeded'), eb('i.journey_id', '=', n.journeyId), eb('i.journey_version', '=', n.version), eb('i.node_id', '=', n.nodeId)]),
-        ),
-      ]);
-      // Wrapped so SQLite's planner (without statistics) reads by finished_at rather than by the status index.
-      return eb(eb.case().when(decides).then(1).else(0).end(), '=', 1);
-    });
-  return normalise(await query.execute());
+  const text = OF_FINISHED_BATCHES[window.toInclusive ? 'inclusive' : 'exclusive'](dialect, decidedBySuccess.length);
+  const parameters = [window.from, window.to, ...decidedBySuccess.flatMap((n) => [n.journeyId, n.version, n.nodeId])];
+  return normalise((await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(text, parameters))).rows);
 }
 
 /** Up to `limit` users whose judgment deadline has passed, earliest first. */
-export async function usersPastDeadline(db: Kysely<Database>, now: number, limit: number): Promise<JudgeRow[]> {
-  const query = db
-    .selectFrom('journey_instances as i')
-    .leftJoin('delivery_batches as b', 'b.id', 'i.last_batch_id')
-    .select(COLUMNS)
-    .where(running)
-    .where(JUDGING)
-    .where('i.due_at', '<=', now)
-    .orderBy('i.due_at')
-    .limit(limit);
-  return normalise(await query.execute());
+export async function usersPastDeadline(db: Kysely<Database>, dialect: Dialect, now: number, limit: number): Promise<JudgeRow[]> {
+  return normalise((await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(PAST_DEADLINE[dialect], [now, limit]))).rows);
 }
 
 /** Users at one judgment node of a running version, as a sweep reads them (the (journey, node, status, version, phase) index used whole). */
