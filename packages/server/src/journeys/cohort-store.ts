@@ -1,5 +1,5 @@
 import { CompiledQuery, sql, type Kysely, type Selectable } from 'kysely';
-import { chunk, dialectText, IN_CHUNK, textsByCount, tuples } from '../store/queries.js';
+import { chunk, dialectText, IN_CHUNK, placeholders, textsByCount, tuples } from '../store/queries.js';
 import type { Dialect } from '../store/dialect.js';
 import type { Database, JourneyCohortRow, JourneyCohortUsersRow } from '../store/schema.js';
 import { pathLine } from './path.js';
@@ -12,8 +12,10 @@ import { sumCounts } from './sum-counts.js';
  * same cohort at once only one writes; the other's members are judged again next round.
  */
 
+/** A cohort's row, as the judgment reads it (member_actions is all it needs of the members). */
+export type CohortRow = Selectable<JourneyCohortRow>;
 /** A cohort's row with its members (read from journey_cohort_members beside it). */
-export type CohortRow = Selectable<JourneyCohortRow> & { members: string };
+export type CohortWithMembers = CohortRow & { members: string };
 
 /** Cohorts with their members: the readers' query, to which each adds its conditions. */
 function cohortsWithMembers(db: Kysely<Database>) {
@@ -33,16 +35,16 @@ export type CohortMember = [id: string, customerId: string, actionId: string, vi
  */
 export type MemberResult = [exit: string | null, at: number, nodeId: string, visitId: string] | null;
 
-/** Cohorts per insert: 13 values each, and their members, 10–20 KB of JSON each. */
+/** Cohorts per insert: 14 values each, and their members, 10–20 KB of JSON each. */
 const INSERT_CHUNK = 50;
 
-const COHORT_COLUMNS = ['id', 'workspace_id', 'journey_id', 'journey_version', 'node_id', 'batch_id', 'started_at', 'node_entered_at', 'due_at', 'results', 'pending', 'settled_at', 'revision'] as const satisfies readonly (keyof JourneyCohortRow)[];
+const COHORT_COLUMNS = ['id', 'workspace_id', 'journey_id', 'journey_version', 'node_id', 'batch_id', 'started_at', 'node_entered_at', 'due_at', 'results', 'member_actions', 'pending', 'settled_at', 'revision'] as const satisfies readonly (keyof JourneyCohortRow)[];
 // Texts, not built per call: an audience entry inserts a page's cohorts with every page (the builder compiled a node per value).
 const COHORT_INSERT = textsByCount((rows) => `insert into journey_cohorts (${COHORT_COLUMNS.join(', ')}) values ${tuples(rows, COHORT_COLUMNS.length)}`);
 const MEMBERS_INSERT = textsByCount((rows) => `insert into journey_cohort_members (cohort_id, members) values ${tuples(rows, 2)}`);
 
 // PostgreSQL returns bigint columns as strings.
-function normalise(rows: CohortRow[]): CohortRow[] {
+function normalise<Row extends CohortRow>(rows: Row[]): Row[] {
   const num = (v: number | null) => (v === null ? null : Number(v));
   for (const r of rows) {
     r.journey_version = Number(r.journey_version);
@@ -96,47 +98,50 @@ export async function cohortEntries(db: Kysely<Database>, journeyId: string, cus
   return found;
 }
 
-const running = sql<boolean>`journey_id in (select id from journeys where status = 'published')`;
+/*
+ * The judgment's reads, several a second while a journey sends: texts (store/queries.ts, dialectText), and
+ * without the members, whose action ids the row keeps.
+ */
+const RUNNING = `journey_id in (select id from journeys where status = 'published')`;
 /** The same, spelled so that SQLite's planner does not pick the journey's cohorts (all of them) over a better index. */
-const runningUnindexed = sql<boolean>`journey_id || '' in (select id from journeys where status = 'published')`;
+const RUNNING_UNINDEXED = `journey_id || '' in (select id from journeys where status = 'published')`;
+const BATCHES_AMONG = textsByCount((count) => `select batch_id from journey_cohorts where batch_id in (${placeholders(count)})`);
+const OF_BATCHES = textsByCount((count) => `select * from journey_cohorts where batch_id in (${placeholders(count)}) and pending > 0 and ${RUNNING}`);
+// pending > 0 spelled as the partial index's condition, so SQLite uses it.
+const PAST_DEADLINE = dialectText(`select * from journey_cohorts where pending > 0 and due_at <= ? and ${RUNNING_UNINDEXED} order by due_at limit ?`);
+const OF_NODE = dialectText('select * from journey_cohorts where journey_id = ? and node_id = ? and journey_version = ? and pending > 0 and id > ? order by id limit ?');
+const MEMBERS = dialectText('select members from journey_cohort_members where cohort_id = ?');
 
 /** Those of `batchIds` that carried a cohort, waiting or not (their receipts concern no instance). */
-export async function cohortBatchesAmong(db: Kysely<Database>, batchIds: readonly string[]): Promise<Set<string>> {
+export async function cohortBatchesAmong(db: Kysely<Database>, dialect: Dialect, batchIds: readonly string[]): Promise<Set<string>> {
   const found = new Set<string>();
   for (const part of chunk(batchIds, IN_CHUNK)) {
-    for (const r of await db.selectFrom('journey_cohorts').select('batch_id').where('batch_id', 'in', part).execute()) found.add(r.batch_id);
+    for (const r of (await db.executeQuery<{ batch_id: string }>(CompiledQuery.raw(BATCHES_AMONG(dialect, part.length), part))).rows) found.add(r.batch_id);
   }
   return found;
 }
 
 /** Cohorts of running journeys with members waiting, carried by any of `batchIds`. */
-export async function cohortsOfBatches(db: Kysely<Database>, batchIds: readonly string[]): Promise<CohortRow[]> {
+export async function cohortsOfBatches(db: Kysely<Database>, dialect: Dialect, batchIds: readonly string[]): Promise<CohortRow[]> {
   const rows: CohortRow[] = [];
-  for (const part of chunk(batchIds, IN_CHUNK)) {
-    rows.push(...(await cohortsWithMembers(db).where('batch_id', 'in', part).where('pending', '>', 0).where(running).execute()));
-  }
+  for (const part of chunk(batchIds, IN_CHUNK)) rows.push(...(await db.executeQuery<CohortRow>(CompiledQuery.raw(OF_BATCHES(dialect, part.length), part))).rows);
   return normalise(rows);
 }
 
 /** Up to `limit` cohorts of running journeys with members waiting past their deadline. */
-export async function cohortsPastDeadline(db: Kysely<Database>, now: number, limit: number): Promise<CohortRow[]> {
-  // Spelled as the partial index's condition, so SQLite uses it.
-  const rows = await cohortsWithMembers(db).where(sql<boolean>`pending > 0`).where('due_at', '<=', now).where(runningUnindexed).orderBy('due_at').limit(limit).execute();
-  return normalise(rows);
+export async function cohortsPastDeadline(db: Kysely<Database>, dialect: Dialect, now: number, limit: number): Promise<CohortRow[]> {
+  return normalise((await db.executeQuery<CohortRow>(CompiledQuery.raw(PAST_DEADLINE[dialect], [now, limit]))).rows);
 }
 
 /** Up to `limit` cohorts with members waiting at one node of one version, after cohort `after` (id order). */
-export async function cohortsOfNode(db: Kysely<Database>, node: { journeyId: string; version: number; nodeId: string }, limit: number, after = ''): Promise<CohortRow[]> {
-  const rows = await cohortsWithMembers(db)
-    .where('journey_id', '=', node.journeyId)
-    .where('node_id', '=', node.nodeId)
-    .where('journey_version', '=', node.version)
-    .where('pending', '>', 0)
-    .where('id', '>', after)
-    .orderBy('id')
-    .limit(limit)
-    .execute();
-  return normalise(rows);
+export async function cohortsOfNode(db: Kysely<Database>, dialect: Dialect, node: { journeyId: string; version: number; nodeId: string }, limit: number, after = ''): Promise<CohortRow[]> {
+  return normalise((await db.executeQuery<CohortRow>(CompiledQuery.raw(OF_NODE[dialect], [node.journeyId, node.nodeId, node.version, after, limit]))).rows);
+}
+
+/** The visit ids of a cohort's members at its judgment, in member order. */
+export async function memberVisits(db: Kysely<Database>, dialect: Dialect, cohortId: string): Promise<string[]> {
+  const [row] = (await db.executeQuery<{ members: string }>(CompiledQuery.raw(MEMBERS[dialect], [cohortId]))).rows;
+  return row === undefined ? [] : (JSON.parse(row.members) as CohortMember[]).map((m) => m[3]);
 }
 
 /** A cohort's new results, written only if it is still at `revision`. */
@@ -184,7 +189,7 @@ export async function countCohortMembers(db: Kysely<Database>, journeyId: string
 }
 
 /** The cohorts of a journey (or the one `cohortId`), newest first, at most `limit`: for the instance list. */
-export async function journeyCohorts(db: Kysely<Database>, journeyId: string, filter: { cohortId?: string; limit: number }): Promise<CohortRow[]> {
+export async function journeyCohorts(db: Kysely<Database>, journeyId: string, filter: { cohortId?: string; limit: number }): Promise<CohortWithMembers[]> {
   let query = cohortsWithMembers(db).where('journey_id', '=', journeyId);
   if (filter.cohortId !== undefined) query = query.where('id', '=', filter.cohortId);
   return normalise(await query.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute());
@@ -217,7 +222,7 @@ export interface MemberInstance {
 }
 
 /** The members of a cohort as instances: waiting at the judgment, or where their branch ended, with the judgment's visit on their path. */
-export function memberInstances(cohort: CohortRow): MemberInstance[] {
+export function memberInstances(cohort: CohortWithMembers): MemberInstance[] {
   const members = JSON.parse(cohort.members) as CohortMember[];
   const results = JSON.parse(cohort.results) as MemberResult[];
   return members.map(([id, customerId, actionId, visitId, steps, groupName, path], i) => {

@@ -2,7 +2,7 @@ import { latestReceipts, type LatestReceipt } from '../receipts/store.js';
 import { visitIdSource } from './send-walk.js';
 import type { JourneyCohortUsersRow, JourneyNodeExitRow } from '../store/schema.js';
 import { judge } from './advance.js';
-import { addCohortUsers, writeCohorts, type CohortChange, type CohortMember, type CohortRow, type MemberResult } from './cohort-store.js';
+import { addCohortUsers, memberVisits, writeCohorts, type CohortChange, type CohortRow, type MemberResult } from './cohort-store.js';
 import type { JourneyGraph } from './graph.js';
 import { addExitCounts } from './instance-store.js';
 import type { JudgmentNode } from './model.js';
@@ -68,22 +68,24 @@ export async function judgeCohorts(
     if (!running) continue;
     let branch = branchOf.get(running);
     if (!branch) branchOf.set(running, (branch = branchesOf(running)));
-    const members = JSON.parse(cohort.members) as CohortMember[];
+    const actions = cohort.member_actions.split(',');
     const results = JSON.parse(cohort.results) as MemberResult[];
     const chosen = (status: string | null | undefined): status is string => typeof status === 'string' && running.codes.includes(status);
     // Chosen receipts not in hand are read, one query for the cohort; so are those a look found several of at once.
-    const unread = running.codes.length === 0 ? [] : members.filter((m, i) => results[i] === null && (readReceipts ? !chosen(found.get(m[2])?.status) : found.get(m[2])?.status === null));
-    const read: Map<string, LatestReceipt> = unread.length === 0 ? new Map() : await latestReceipts(db, dialect, unread.map((m) => ({ batchId: cohort.batch_id, actionId: m[2] })), running.codes);
+    const unread = running.codes.length === 0 ? [] : actions.filter((action, i) => results[i] === null && (readReceipts ? !chosen(found.get(action)?.status) : found.get(action)?.status === null));
+    const read: Map<string, LatestReceipt> = unread.length === 0 ? new Map() : await latestReceipts(db, dialect, unread.map((actionId) => ({ batchId: cohort.batch_id, actionId })), running.codes);
     const batchStatus = batches.get(cohort.batch_id) ?? null;
     const facts = { batchStatus, receiptStatus: null as string | null, dueAt: cohort.due_at ?? now, now };
     // Members differ only in their receipt: each status is judged once per cohort (null: not yet).
     const exits = new Map<string | null, string | null>();
     const taken = new Map<Branch, number>();
-    for (let i = 0; i < members.length; i++) {
+    // The members' visits at the judgment, read only for a branch that ends there (its visit is their last).
+    let visits: string[] | undefined;
+    for (let i = 0; i < actions.length; i++) {
       if (results[i] !== null) continue;
-      const member = members[i]!;
-      const inHand = found.get(member[2])?.status;
-      const receiptStatus = chosen(inHand) ? inHand : (read.get(member[2])?.status ?? null);
+      const action = actions[i]!;
+      const inHand = found.get(action)?.status;
+      const receiptStatus = chosen(inHand) ? inHand : (read.get(action)?.status ?? null);
       let exit = exits.get(receiptStatus);
       if (exit === undefined) {
         facts.receiptStatus = receiptStatus;
@@ -91,7 +93,8 @@ export async function judgeCohorts(
       }
       if (exit === null) continue;
       const to = branch(exit);
-      results[i] = to.next === undefined ? [exit, now, cohort.node_id, member[3]] : [exit, now, to.next, newVisitId()];
+      if (to.next === undefined) visits ??= await memberVisits(db, dialect, cohort.id);
+      results[i] = to.next === undefined ? [exit, now, cohort.node_id, visits![i]!] : [exit, now, to.next, newVisitId()];
       taken.set(to, (taken.get(to) ?? 0) + 1);
     }
     if (taken.size === 0) continue;

@@ -54,7 +54,7 @@ export function formCohorts(users: readonly Mover[], paths: ReadonlyMap<string, 
       row: {
         id, workspace_id: row.workspace_id, journey_id: row.journey_id, journey_version: row.journey_version, node_id: state.nodeId, batch_id: batchId,
         started_at: row.started_at, node_entered_at: state.nodeEnteredAt, due_at: state.dueAt,
-        results: JSON.stringify(members.map(() => null)), pending: members.length, settled_at: null, revision: 0,
+        results: JSON.stringify(members.map(() => null)), member_actions: users.map((u) => u.state.lastActionId!).join(','), pending: members.length, settled_at: null, revision: 0,
       },
       members: JSON.stringify(members),
       customerIds: users.map((u) => u.row.customer_id),

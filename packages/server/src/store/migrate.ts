@@ -22,6 +22,7 @@ import * as receiptCounts from './migrations/0019-receipt-counts.js';
 import * as journeyCohorts from './migrations/0020-journey-cohorts.js';
 import * as cohortMembers from './migrations/0021-cohort-members.js';
 import * as batchReceipts from './migrations/0022-batch-receipts.js';
+import * as cohortActions from './migrations/0023-cohort-actions.js';
 import type { Store } from './database.js';
 
 type DialectMigration = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
@@ -50,6 +51,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '0020-journey-cohorts': journeyCohorts,
   '0021-cohort-members': cohortMembers,
   '0022-batch-receipts': batchReceipts,
+  '0023-cohort-actions': cohortActions,
 };
 
 // Kysely cannot tell the dialect inside a migration, so each one is handed it.

@@ -542,6 +542,8 @@ export interface JourneyCohortRow {
   due_at: number | null;
   /** JSON array beside its members (journey_cohort_members): null while waiting, `[exit, at]` once judged, `[null, at]` once stopped. */
   results: string;
+  /** The members' action ids in member order, joined by commas (migration 0023): what the judgment reads of the members. */
+  member_actions: string;
   /** Members still waiting. */
   pending: number;
   /** When a member was last judged or stopped. */
