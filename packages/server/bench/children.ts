@@ -10,6 +10,7 @@ import Fastify from 'fastify';
 import { startReceiver } from '@hookreach/receiver-kit';
 import { loadConfig } from '../src/config.js';
 import { startServer } from '../src/server.js';
+import { statementReport, timeStatements } from './sql-times.js';
 
 const role = process.argv[2];
 // BENCH_CPU_PROFILE_DIR: the server roles write a .cpuprofile there on exit (NODE_OPTIONS refuses --cpu-prof);
@@ -40,9 +41,16 @@ function writeProfile(): Promise<void> {
   return Promise.all([cpu, allocated]).then(() => {});
 }
 const send = (message: object) => process.send?.(message);
+// BENCH_SQL_TIMES=1: the server roles print the time of each SQL statement per phase (stderr), at each profile restart and at exit.
+const sqlTimes = role?.startsWith('hookreach') && process.env.BENCH_SQL_TIMES !== undefined;
+if (sqlTimes) timeStatements();
+const reportStatements = () => {
+  if (sqlTimes) process.stderr.write(`${statementReport()}\n`);
+};
 process.on('message', (message: { type?: string }) => {
   // The peak so far, so the benchmark can tell which phase (import, task, journey) set it.
   // Restart the profile, so each file covers one phase (campaigns.ts: the 1,000,000-user task).
+  if (message.type === 'profile-restart') reportStatements();
   if (message.type === 'profile-restart' && profiler) {
     void writeProfile().then(() => {
       profiler.post('Profiler.start');
@@ -52,6 +60,7 @@ process.on('message', (message: { type?: string }) => {
   if (message.type === 'cpu') send({ cpu: process.cpuUsage() });
   if (message.type === 'rss') send({ maxRssKb: process.resourceUsage().maxRSS, ...process.memoryUsage() });
   if (message.type === 'exit') {
+    reportStatements();
     // The profile first: the bench may end as soon as it has the answer, and the last phase's profile with it.
     void writeProfile().then(() => {
       send({ maxRssKb: process.resourceUsage().maxRSS });
