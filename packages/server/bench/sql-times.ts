@@ -7,6 +7,8 @@ interface Spent {
 }
 
 const spent = new Map<string, Spent>();
+/** The first statement of the transaction in progress, which names its commit. */
+let opening: string | undefined;
 
 /**
  * Times every better-sqlite3 statement run in this process, by SQL text (BENCH_SQL_TIMES=1): which
@@ -52,7 +54,13 @@ export function timeStatements(): void {
 }
 
 function note(source: string, ms: number): void {
-  const key = source.replace(/\s+/g, ' ').slice(0, 160);
+  let key = source.replace(/\s+/g, ' ').trim().slice(0, 160);
+  // A commit is told apart by the transaction it ends: its cost is the pages that transaction wrote.
+  if (key === 'begin') opening = '';
+  else if (key === 'commit') {
+    key = `commit (${(opening || '?').slice(0, 100)})`;
+    opening = undefined;
+  } else if (opening === '') opening = key;
   const entry = spent.get(key);
   if (entry) {
     entry.calls++;
