@@ -41,8 +41,8 @@ function writeProfile(): Promise<void> {
   return Promise.all([cpu, allocated]).then(() => {});
 }
 const send = (message: object) => process.send?.(message);
-// BENCH_SQL_TIMES=1: the server roles print the time of each SQL statement per phase (stderr), at each profile restart and at exit.
-const sqlTimes = role?.startsWith('hookreach') && process.env.BENCH_SQL_TIMES !== undefined;
+// BENCH_SQL=1: the server roles print the time of each SQL statement per phase (stderr), at each profile restart and at exit.
+const sqlTimes = role?.startsWith('hookreach') && process.env.BENCH_SQL !== undefined;
 if (sqlTimes) timeStatements();
 const reportStatements = () => {
   if (sqlTimes) process.stderr.write(`${statementReport()}\n`);

@@ -11,7 +11,6 @@
  * writes a CPU profile of each phase there (BENCH_HEAP=1: and a sampled profile of what it allocated).
  */
 import { randomBytes } from 'node:crypto';
-import SqliteDatabase from 'better-sqlite3';
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
@@ -23,6 +22,7 @@ import { JourneyRunner } from '../src/journeys/journey-runner.js';
 import { inlinePageSource } from '../src/tasks/page-source.js';
 import { TaskRunner } from '../src/tasks/task-runner.js';
 import { inProcessServer } from './in-process.js';
+import { clearStatements, statementReport, timeStatements } from './sql-times.js';
 import { round } from './support.js';
 
 const USERS = Number(process.env.BENCH_JOURNEY_USERS ?? 100_000);
@@ -44,29 +44,7 @@ async function api(method: InjectOptions['method'], url: string, body?: object):
 
 /** CPU (all threads) per audience user while `work` runs. */
 /** BENCH_SQL=1: wall time of each SQLite statement (by its text) per phase, printed to stderr. */
-const sqlTimes = new Map<string, { ms: number; calls: number }>();
-if (process.env.BENCH_SQL) {
-  const statement = Object.getPrototypeOf(new SqliteDatabase(':memory:').prepare('select 1')) as Record<string, (...args: unknown[]) => unknown>;
-  for (const method of ['run', 'all', 'get', 'iterate']) {
-    const original = statement[method]!;
-    statement[method] = function (this: { source: string }, ...args: unknown[]) {
-      const start = performance.now();
-      try {
-        return original.apply(this, args);
-      } finally {
-        const entry = sqlTimes.get(this.source) ?? { ms: 0, calls: 0 };
-        entry.ms += performance.now() - start;
-        entry.calls++;
-        sqlTimes.set(this.source, entry);
-      }
-    };
-  }
-}
-
-function printSqlTimes(phase: string): void {
-  const top = [...sqlTimes].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);
-  for (const [source, { ms, calls }] of top) process.stderr.write(`${phase} ${ms.toFixed(1)} ms ${calls} calls: ${source.replace(/\s+/g, ' ').slice(0, 150)}\n`);
-}
+if (process.env.BENCH_SQL) timeStatements();
 
 async function cpuPerUser(work: () => Promise<unknown>, phase: string): Promise<number> {
   const profiler = PROFILE_DIR ? new Session() : undefined;
@@ -76,11 +54,11 @@ async function cpuPerUser(work: () => Promise<unknown>, phase: string): Promise<
     await profiler.post('Profiler.start');
     if (process.env.BENCH_HEAP) await profiler.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as object);
   }
-  sqlTimes.clear();
+  clearStatements();
   const before = process.cpuUsage();
   await work();
   const used = process.cpuUsage(before);
-  if (process.env.BENCH_SQL) printSqlTimes(phase);
+  if (process.env.BENCH_SQL) process.stderr.write(`${phase} ${statementReport(12)}\n`);
   if (profiler) {
     if (process.env.BENCH_HEAP) {
       const heap = await profiler.post('HeapProfiler.stopSampling');

@@ -11,7 +11,7 @@ const spent = new Map<string, Spent>();
 let opening: string | undefined;
 
 /**
- * Times every better-sqlite3 statement run in this process, by SQL text (BENCH_SQL_TIMES=1): which
+ * Times every better-sqlite3 statement run in this process, by SQL text (BENCH_SQL=1): which
  * statements a phase's event loop spends its time in, where a CPU profile loses them behind Kysely's
  * promises. Iterated statements are timed per step.
  */
@@ -66,6 +66,11 @@ function note(source: string, ms: number): void {
     entry.calls++;
     entry.ms += ms;
   } else spent.set(key, { calls: 1, ms });
+}
+
+/** Forgets the times so far: a phase starts. */
+export function clearStatements(): void {
+  spent.clear();
 }
 
 /** The statements of the phase so far, most time first, as lines; starts the next phase. */
