@@ -77,7 +77,7 @@ export class Judgments {
     const nodes = await this.runningNodes(work);
 
     // Where each feed stands now; on a runner's first look, the sweeps stand in for everything before.
-    const [lastReceipt, lastBatch] = await Promise.all([lastJourneyReceivedAt(db), lastJourneyBatchFinishedAt(db, dialect)]);
+    const [lastReceipt, lastBatch] = await Promise.all([lastJourneyReceivedAt(db), lastJourneyBatchFinishedAt(db)]);
     if (!this.looked) {
       this.receiptsFrom = lastReceipt ?? 0;
       this.batchesFrom = lastBatch ?? 0;

@@ -1,4 +1,4 @@
-import { CompiledQuery, sql, type ExpressionBuilder, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { Database, JourneyInstanceRow } from '../store/schema.js';
 import { chunk, dialectText, IN_CHUNK, textsByCount } from '../store/queries.js';
 import { forEachEntry } from '../receipts/receipt-entries.js';
@@ -46,12 +46,13 @@ export interface NodeKey {
   nodeId: string;
 }
 
+/** Users waiting at a judgment, spelled as above. */
 const JUDGING_TEXT = `i.phase = 'judge'`;
-const JUDGING = sql<boolean>`i.phase = 'judge'`;
+const JUDGING = sql.raw<boolean>(JUDGING_TEXT);
 
 /** Users of running journeys only: a paused journey's users are judged by the sweep on resume. */
-const running = (eb: ExpressionBuilder<Database & { i: JourneyInstanceRow }, 'i'>) =>
-  eb('i.journey_id', 'in', eb.selectFrom('journeys').select('journeys.id').where('journeys.status', '=', 'published'));
+const RUNNING = `i.journey_id in (select journeys.id from journeys where journeys.status = 'published')`;
+const running = sql.raw<boolean>(RUNNING);
 
 /** The instance columns. */
 const INSTANCE = [
@@ -66,17 +67,21 @@ const COLUMNS = [...INSTANCE, 'b.status as batch_status'] as const;
  * (store/queries.ts, dialectText), where building each with Kysely cost more than running it.
  */
 const COLUMN_LIST = COLUMNS.join(', ');
-const RUNNING = `i.journey_id in (select journeys.id from journeys where journeys.status = 'published')`;
-/** By whether the window includes its end: [from, to] or [from, to). */
-const ends = <T>(build: (to: '<=' | '<') => T) => ({ inclusive: build('<='), exclusive: build('<') });
-const RECEIPTS_IN = ends((to) => dialectText(`select batch_id, received_at, entries from batch_receipts where for_journey = 1 and received_at >= ? and received_at ${to} ?`));
+/** A statement in two spellings, for a window that includes its end ([from, to]) or not ([from, to)), picked by the window. */
+function byWindowEnd<T>(build: (to: '<=' | '<') => T): (window: TimeWindow) => T {
+  const inclusive = build('<=');
+  const exclusive = build('<');
+  return (window) => (window.toInclusive ? inclusive : exclusive);
+}
+const RECEIPTS_IN = byWindowEnd((to) => dialectText(`select batch_id, received_at, entries from batch_receipts where for_journey = 1 and received_at >= ? and received_at ${to} ?`));
 // journey_id spelled as the partial index's condition, so SQLite uses it.
-const BATCHES_FINISHED_IN = ends((to) => dialectText(`select id, status from delivery_batches where journey_id is not null and finished_at >= ? and finished_at ${to} ?`));
-const LAST_BATCH_FINISHED = dialectText('select max(finished_at) as at from delivery_batches where journey_id is not null');
+const BATCHES_FINISHED_IN = byWindowEnd((to) => dialectText(`select id, status from delivery_batches where journey_id is not null and finished_at >= ? and finished_at ${to} ?`));
+// The same on both dialects (no parameters).
+const LAST_BATCH_FINISHED = CompiledQuery.raw('select max(finished_at) as at from delivery_batches where journey_id is not null');
 const PAST_DEADLINE = dialectText(`select ${COLUMN_LIST} from journey_instances as i left join delivery_batches as b on b.id = i.last_batch_id
   where ${RUNNING} and ${JUDGING_TEXT} and i.due_at <= ? order by i.due_at limit ?`);
 /** By the number of nodes a succeeded batch decides. */
-const OF_FINISHED_BATCHES = ends((to) => textsByCount((nodes) => {
+const OF_FINISHED_BATCHES = byWindowEnd((to) => textsByCount((nodes) => {
   const bySuccess = new Array<string>(nodes).fill(` or (fb.status = 'succeeded' and i.journey_id = ? and i.journey_version = ? and i.node_id = ?)`).join('');
   // Cross joins keep this order on SQLite: the batches, their messages, then each message's waiting user.
   // A cohort's batch has no waiting instances: not one probe per message for them. The decision is wrapped in
@@ -114,7 +119,7 @@ export interface JourneyReceipt {
 /** Receipts of journey messages received in [from, to] (`toInclusive`) or [from, to) whose status is one of `codes` (every code some running judgment waits for). */
 export async function journeyReceiptsIn(db: Kysely<Database>, dialect: Dialect, window: TimeWindow, codes: readonly string[]): Promise<JourneyReceipt[]> {
   if (codes.length === 0) return [];
-  const text = RECEIPTS_IN[window.toInclusive ? 'inclusive' : 'exclusive'][dialect];
+  const text = RECEIPTS_IN(window)[dialect];
   const { rows } = await db.executeQuery<{ batch_id: string; received_at: number; entries: string }>(CompiledQuery.raw(text, [window.from, window.to]));
   const found: JourneyReceipt[] = [];
   for (const row of rows) {
@@ -141,7 +146,7 @@ export async function usersOfActions(db: Kysely<Database>, actionIds: readonly s
 
 /** Journey batches finished in [from, to] (`toInclusive`) or [from, to), with their status. */
 export async function journeyBatchesFinishedIn(db: Kysely<Database>, dialect: Dialect, window: TimeWindow): Promise<{ id: string; status: string }[]> {
-  const text = BATCHES_FINISHED_IN[window.toInclusive ? 'inclusive' : 'exclusive'][dialect];
+  const text = BATCHES_FINISHED_IN(window)[dialect];
   return (await db.executeQuery<{ id: string; status: string }>(CompiledQuery.raw(text, [window.from, window.to]))).rows;
 }
 
@@ -155,8 +160,8 @@ export async function batchStatuses(db: Kysely<Database>, batchIds: readonly str
 }
 
 /** The newest `finished_at` of any journey batch, or null. */
-export async function lastJourneyBatchFinishedAt(db: Kysely<Database>, dialect: Dialect): Promise<number | null> {
-  const [row] = (await db.executeQuery<{ at: number | string | null }>(CompiledQuery.raw(LAST_BATCH_FINISHED[dialect], []))).rows;
+export async function lastJourneyBatchFinishedAt(db: Kysely<Database>): Promise<number | null> {
+  const [row] = (await db.executeQuery<{ at: number | string | null }>(LAST_BATCH_FINISHED)).rows;
   return row?.at == null ? null : Number(row.at);
 }
 
@@ -171,7 +176,7 @@ export async function usersOfFinishedBatches(
   window: TimeWindow,
   decidedBySuccess: readonly NodeKey[],
 ): Promise<JudgeRow[]> {
-  const text = OF_FINISHED_BATCHES[window.toInclusive ? 'inclusive' : 'exclusive'](dialect, decidedBySuccess.length);
+  const text = OF_FINISHED_BATCHES(window)(dialect, decidedBySuccess.length);
   const parameters = [window.from, window.to, ...decidedBySuccess.flatMap((n) => [n.journeyId, n.version, n.nodeId])];
   return normalise((await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(text, parameters))).rows);
 }

@@ -43,23 +43,18 @@ export function parseReport(bytes: Buffer, wellFormed: WeakSet<object>): unknown
  * in order are that array.
  */
 export function parseInPieces(json: Buffer): unknown[] | undefined {
-  if (json.length <= PIECE_BYTES) return undefined;
   const elements: unknown[] = [];
-  let start = 0;
-  while (json.length - start > PIECE_BYTES) {
-    const cut = json.indexOf(BETWEEN_RECEIPTS, start + PIECE_BYTES - BETWEEN_RECEIPTS.length);
-    if (cut < 0) break;
-    // The first piece holds the opening bracket; the others get one.
-    const piece = parsePiece(start === 0 ? '' : '[', json, start, cut + 1, ']');
+  for (let start = 0; ; ) {
+    const cut = json.length - start > PIECE_BYTES ? json.indexOf(BETWEEN_RECEIPTS, start + PIECE_BYTES - BETWEEN_RECEIPTS.length) : -1;
+    // Small, or nowhere to cut: one JSON.parse does it.
+    if (start === 0 && cut < 0) return undefined;
+    // The first piece holds the opening bracket and the last the closing one; the others get theirs.
+    const piece = cut < 0 ? parsePiece('[', json, start, json.length, '') : parsePiece(start === 0 ? '' : '[', json, start, cut + 1, ']');
     if (piece === undefined) return undefined;
     for (const element of piece) elements.push(element);
+    if (cut < 0) return elements;
     start = cut + 2;
   }
-  if (start === 0) return undefined;
-  const last = parsePiece('[', json, start, json.length, '');
-  if (last === undefined) return undefined;
-  for (const element of last) elements.push(element);
-  return elements;
 }
 
 function parsePiece(before: string, json: Buffer, start: number, end: number, after: string): unknown[] | undefined {
